@@ -1,0 +1,232 @@
+/* snag trace format: the contract between the shim (writer) and every reader.
+ *
+ * libtrace/FORMAT.md explains this file in prose; keep the two in step and bump
+ * SNAG_FORMAT_VERSION on any change a version-1 reader would misread.
+ *
+ * All integers are little-endian (the shim writes native x86-64/aarch64 order,
+ * and snag only runs on little-endian machines). Every record is a multiple of
+ * 8 bytes and 8-byte aligned inside its chunk.
+ */
+#ifndef SNAG_FORMAT_H
+#define SNAG_FORMAT_H
+
+#include <stdint.h>
+
+#define SNAG_FORMAT_VERSION 1u
+#define SNAG_FILE_MAGIC "SNAGTRC\0"      /* 8 bytes at offset 0 of a process file */
+#define SNAG_LAUNCHER_MAGIC "SNAGRUN\0"  /* 8 bytes at offset 0 of launcher.snag */
+#define SNAG_CHUNK_MAGIC 0x4b4e4843u     /* "CHNK" */
+
+#define SNAG_FILE_HEADER_SIZE 4096u
+#define SNAG_CHUNK_HEADER_SIZE 64u
+#define SNAG_DEFAULT_CHUNK_SIZE (256u * 1024u)
+#define SNAG_SITE_TABLE_ENTRIES 16384u /* call-site ids 1..16384 */
+
+/* Name of the file the launcher (`snag run`) writes in the trace directory. */
+#define SNAG_LAUNCHER_FILE "launcher.snag"
+/* Process files are named "<pid>.snag", or "<pid>.<n>.snag" for the n-th
+ * image of that pid (after exec, or on pid reuse). */
+#define SNAG_PROCESS_FILE_SUFFIX ".snag"
+
+/* time source of a file's ticks */
+enum snag_clock_source {
+    SNAG_CLOCK_TSC = 1,       /* x86 time-stamp counter, invariant across cores */
+    SNAG_CLOCK_MONOTONIC = 2, /* CLOCK_MONOTONIC nanoseconds (tick_hz = 1e9) */
+};
+
+enum snag_exit_kind {
+    SNAG_EXIT_UNKNOWN = 0, /* still running, or died without a word (SIGKILL) */
+    SNAG_EXIT_STATUS = 1,  /* exit code in exit_value */
+    SNAG_EXIT_SIGNAL = 2,  /* killed by signal exit_value */
+    SNAG_EXIT_EXEC = 3,    /* replaced by a new image (execve succeeded) */
+};
+
+/* Offset 0 of every process file: one page. Fields marked (live) are updated
+ * while the process runs; everything else is written once before the first chunk. */
+struct snag_file_header {
+    char magic[8];
+    uint32_t format_version;
+    uint32_t header_size;     /* SNAG_FILE_HEADER_SIZE */
+    uint32_t chunk_size;      /* bytes per chunk, a multiple of 4096 */
+    uint32_t clock_source;    /* enum snag_clock_source */
+    uint64_t chunk_count;     /* (live) chunks allocated so far; file holds at least this many */
+    uint64_t tick_hz;         /* ticks per second */
+    uint64_t tick_origin;     /* raw clock value at tick 0; record ticks are relative to it */
+    uint64_t anchor_ticks;    /* ticks at which the anchors below were read */
+    uint64_t anchor_monotonic_ns; /* CLOCK_MONOTONIC at anchor_ticks */
+    uint64_t anchor_realtime_ns;  /* CLOCK_REALTIME at anchor_ticks */
+    int32_t pid;
+    int32_t ppid;
+    uint32_t image_seq;       /* 0 for the first image of this pid, +1 per exec */
+    uint32_t exit_kind;       /* (live) enum snag_exit_kind */
+    int32_t exit_value;       /* (live) exit code or signal number */
+    uint32_t flags;           /* SNAG_FILE_* */
+    uint64_t end_ticks;       /* (live) ticks of exit/exec, 0 while running */
+    uint64_t dropped_records; /* (live) records lost (no space, too many threads) */
+    uint64_t site_table_offset;  /* file offset of the call-site table */
+    uint32_t site_table_entries; /* SNAG_SITE_TABLE_ENTRIES */
+    uint32_t first_chunk_offset; /* file offset of chunk 0 */
+    uint64_t fork_parent_ticks;  /* ticks of the fork that made this process, 0 if none seen */
+    int32_t fork_parent_pid;     /* pid of the traced parent that forked us, 0 if none */
+    uint32_t reserved0;
+    uint64_t reserved[32];
+};
+
+#define SNAG_FILE_FOLLOWS_FORK 0x1u /* this process was created by a traced fork */
+
+/* The call-site table: site_table_entries 64-bit slots, each 0 (free) or a
+ * return address. Call-site id N (1-based) names slot N-1. Slots are filled
+ * lock-free by any thread and never change once set. */
+
+/* Each chunk starts with this header and belongs to one thread of the process. */
+struct snag_chunk_header {
+    uint32_t magic;        /* SNAG_CHUNK_MAGIC */
+    uint32_t thread_index; /* process-unique, in order of first record: 1, 2, ... */
+    int32_t tid;           /* kernel thread id */
+    uint32_t chunk_seq;    /* 0, 1, 2, ... within the thread */
+    uint64_t first_ticks;  /* ticks when the chunk was taken */
+    uint64_t reserved[5];
+};
+
+/* ---- records ----
+ * word0 = type (bits 0..7) | ticks (bits 8..63, 56 bits, relative to tick_origin).
+ * A word0 of 0 marks the end of the valid data in a chunk: chunks start zeroed,
+ * and the writer stores word0 last, so a record torn by a crash reads as the end.
+ *
+ * type < 0x80: a fixed record of 16 bytes; word1 is defined per type, by default
+ *   object address (bits 0..47) | aux (bits 48..63).
+ * type >= 0x80: a variable record; word1 bits 0..31 hold its total length in
+ *   bytes (a multiple of 8, >= 16), bits 32..63 are type-specific; the payload
+ *   follows. A reader skips types it does not know, using these rules.
+ *
+ * Fixed types are (class << 4) | op for the object classes 1..7, and class 0
+ * holds the control records.
+ */
+#define SNAG_RECORD_VARIABLE 0x80u
+#define SNAG_ADDRESS_BITS 48u
+#define SNAG_ADDRESS_MASK ((UINT64_C(1) << SNAG_ADDRESS_BITS) - 1)
+#define SNAG_TICKS_MAX ((UINT64_C(1) << 56) - 1)
+
+/* aux values for call sites */
+#define SNAG_SITE_NONE 0u          /* no call site */
+#define SNAG_SITE_IN_RECORD 0xffffu /* the site is in the SITE record just before */
+
+enum snag_object_class {
+    SNAG_CLASS_CONTROL = 0,
+    SNAG_CLASS_MUTEX = 1,   /* pthread_mutex_t and C11 mtx_t */
+    SNAG_CLASS_RWLOCK = 2,
+    SNAG_CLASS_SPIN = 3,
+    SNAG_CLASS_COND = 4,    /* pthread_cond_t and C11 cnd_t */
+    SNAG_CLASS_SEM = 5,     /* unnamed and named POSIX semaphores */
+    SNAG_CLASS_BARRIER = 6,
+    SNAG_CLASS_THREAD = 7,  /* object = the pthread_t of the thread concerned */
+};
+
+enum snag_op {
+    SNAG_OP_INIT = 0,        /* aux = site */
+    SNAG_OP_DESTROY = 1,     /* aux = site */
+    SNAG_OP_ACQUIRE = 2,     /* exclusive acquisition / sem decrement / join done; aux = site */
+    SNAG_OP_ACQUIRE_SHARED = 3, /* rwlock read acquisition; aux = site */
+    SNAG_OP_WAIT = 4,        /* about to block for exclusive use (the try failed); aux = site */
+    SNAG_OP_WAIT_SHARED = 5, /* about to block for a read lock; aux = site */
+    SNAG_OP_FAILED = 6,      /* the operation just begun on this object (a wait, a release, a destroy) failed: aux = errno, or SNAG_AUX_CANCELLED */
+    SNAG_OP_TRY_BUSY = 7,    /* a try-operation found the object busy; aux = site */
+    SNAG_OP_RELEASE = 8,     /* unlock / sem post / (thread) detach; aux = site */
+    SNAG_OP_SIGNAL = 9,      /* cond signal; aux = site */
+    SNAG_OP_BROADCAST = 10,  /* cond broadcast; aux = site */
+    SNAG_OP_WAKE = 11,       /* cond/barrier wait returned; aux = return value (barrier: 1 = serial thread) */
+    SNAG_OP_ATTRIBUTE = 12,  /* aux = class-specific attribute, see below */
+    SNAG_OP_START = 13,      /* thread: first record of a thread created by pthread_create/thrd_create */
+    SNAG_OP_EXIT = 14,       /* thread: the thread ends; aux = SNAG_THREAD_EXIT_* */
+    SNAG_OP_CREATE = 15,     /* thread: this thread created the object thread; aux = site */
+};
+
+#define SNAG_AUX_CANCELLED 0xffffu
+
+/* SNAG_OP_ATTRIBUTE meanings:
+ *   mutex: aux = kind (0 normal, 1 recursive, 2 errorcheck, 3 adaptive) | 0x100 if robust
+ *          | 0x200 if priority-inherit
+ *   rwlock: aux = 1 if writer-preferring
+ *   sem: aux = initial value (saturated at 0xfffe) | 0 ; named semaphores get
+ *        a SEM_NAME variable record too
+ *   barrier: aux = count (saturated at 0xffff)
+ */
+
+enum snag_thread_exit {
+    SNAG_THREAD_EXIT_RETURN = 0,
+    SNAG_THREAD_EXIT_PTHREAD_EXIT = 1,
+    SNAG_THREAD_EXIT_CANCELLED = 2,
+    SNAG_THREAD_EXIT_PROCESS = 3, /* the whole process exits (exit/_exit) */
+};
+
+#define SNAG_TYPE(cls, op) ((uint8_t)(((cls) << 4) | (op)))
+
+/* control records (class 0) */
+enum snag_control_type {
+    SNAG_REC_SITE = 0x01,         /* word1 = full return address of the next record's site */
+    SNAG_REC_OBJECT = 0x02,       /* word1 = full object address of the next record (> 48 bits) */
+    SNAG_REC_CLOCK_ANCHOR = 0x03, /* word1 = CLOCK_MONOTONIC ns at this record's ticks */
+    SNAG_REC_PROCESS_EXIT = 0x04, /* word1 = exit code (low 32 bits); from exit()/_exit() */
+};
+
+/* variable records */
+enum snag_variable_type {
+    SNAG_REC_THREAD_NAME = 0x80,  /* u64 pthread_t, then NUL-terminated name */
+    SNAG_REC_MODULE = 0x81,       /* struct snag_module_record, build id, path */
+    SNAG_REC_PROCESS_INFO = 0x82, /* struct snag_process_record, argv strings, exe path */
+    SNAG_REC_SEM_NAME = 0x83,     /* u64 sem_t address, then NUL-terminated name */
+    SNAG_REC_THREAD_INFO = 0x84,  /* struct snag_thread_record */
+};
+
+/* SNAG_REC_MODULE payload (after word0, word1). word1 bits 32..63 = 0. */
+struct snag_module_record {
+    uint64_t base_address; /* load bias (l_addr): ELF vaddr + base = runtime address */
+    uint64_t low_address;  /* lowest mapped address of its PT_LOAD segments */
+    uint64_t high_address; /* one past the highest */
+    uint16_t build_id_size;
+    uint16_t path_size;    /* including the terminating NUL */
+    uint32_t reserved;
+    /* build_id_size bytes of build id, then path_size bytes of path, zero padding to 8 */
+};
+
+/* SNAG_REC_PROCESS_INFO payload. */
+struct snag_process_record {
+    uint32_t argc;
+    uint32_t strings_size; /* bytes of argv strings + exe path, each NUL-terminated */
+    /* argv[0] .. argv[argc-1], then the executable path, zero padding to 8 */
+};
+
+/* SNAG_REC_THREAD_INFO payload: written once per thread, at its first record. */
+struct snag_thread_record {
+    uint64_t pthread_self; /* the thread's pthread_t */
+    uint64_t stack_low;    /* its stack, if known (0 otherwise) */
+    uint64_t stack_high;
+    int32_t tid;
+    uint32_t is_main;      /* 1 for the process's initial thread */
+};
+
+/* The launcher file written by `snag run`: a header, then process-exit entries. */
+struct snag_launcher_header {
+    char magic[8];           /* SNAG_LAUNCHER_MAGIC */
+    uint32_t format_version;
+    uint32_t entry_count;    /* number of struct snag_launcher_entry that follow */
+    uint64_t tick_hz;        /* the run's calibrated clock (same source as the processes) */
+    uint32_t clock_source;
+    int32_t child_pid;       /* the program snag run started */
+    uint64_t start_raw_clock;        /* raw clock value at start */
+    uint64_t start_monotonic_ns;
+    uint64_t start_realtime_ns;
+    uint64_t end_raw_clock;          /* raw clock at the end (0 if snag run died) */
+    uint64_t end_monotonic_ns;
+    uint64_t reserved[8];
+};
+
+struct snag_launcher_entry { /* one per process whose end snag run saw */
+    int32_t pid;
+    uint32_t exit_kind;   /* enum snag_exit_kind */
+    int32_t exit_value;
+    uint32_t reserved;
+    uint64_t end_monotonic_ns;
+};
+
+#endif

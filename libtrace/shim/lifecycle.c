@@ -1,0 +1,93 @@
+/* The shim's lifetime in a process: set-up when it is loaded, fork handling,
+ * the end of the process (exit, _exit, the destructor) and dlopen. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "modules.h"
+#include "real.h"
+#include "thread.h"
+#include "writer.h"
+
+#define SNAG_EXPORT __attribute__((visibility("default")))
+
+static __thread struct {
+    uint64_t *pos, *end;
+} fork_stash __attribute__((tls_model("initial-exec")));
+
+/* Between fork's prepare and parent handlers the forking thread records into
+ * a fresh chunk, so the child never inherits a chunk the parent still fills. */
+static void before_fork(void)
+{
+    fork_stash.pos = snag_thread.pos;
+    fork_stash.end = snag_thread.end;
+    snag_thread.pos = snag_thread.end = NULL;
+}
+
+static void after_fork_parent(void)
+{
+    if (snag_thread.pos == NULL) {
+        snag_thread.pos = fork_stash.pos;
+        snag_thread.end = fork_stash.end;
+    }
+}
+
+static void after_fork_child(void)
+{
+    snag_modules_after_fork_child();
+    snag_writer_after_fork_child();
+}
+
+/* glibc passes (argc, argv, envp) to the constructors of shared objects. */
+__attribute__((constructor(101))) static void snag_start(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    if (!snag_real_resolve()) return;
+    snag_clock_setup();
+    if (snag_writer_open_process(argc, argv) != 0) return;
+    snag_record_process_info(argc, argv);
+    snag_record_new_modules();
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+__attribute__((destructor)) static void snag_finish(void)
+{
+    if (!snag_writer_active()) return;
+    snag_record_new_modules();
+    snag_record_thread_name_now();
+    snag_writer_set_exit(SNAG_EXIT_UNKNOWN, 0);
+}
+
+SNAG_EXPORT void exit(int status)
+{
+    if (snag_real.exit == NULL) snag_real_resolve();
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status);
+    snag_real.exit(status);
+    __builtin_unreachable();
+}
+
+SNAG_EXPORT void _exit(int status)
+{
+    if (snag_real._exit == NULL) snag_real_resolve();
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status);
+    snag_real._exit(status);
+    __builtin_unreachable();
+}
+
+SNAG_EXPORT void _Exit(int status)
+{
+    if (snag_real._Exit == NULL) snag_real_resolve();
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status);
+    snag_real._Exit(status);
+    __builtin_unreachable();
+}
+
+SNAG_EXPORT void *dlopen(const char *file, int mode)
+{
+    SNAG_REAL_OR_RETURN(dlopen, NULL);
+    void *handle = snag_real.dlopen(file, mode);
+    if (handle) snag_record_new_modules();
+    return handle;
+}

@@ -1,0 +1,365 @@
+/* The trace writer's slow paths: opening the process file, handing out
+ * chunks, the call-site table, variable records (see writer.h). */
+#define _GNU_SOURCE
+#include "writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "real.h"
+
+__thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
+
+static uint64_t empty_site_slots[SNAG_SITE_TABLE_ENTRIES];
+uint64_t *snag_site_slots = empty_site_slots;
+
+#define CHUNK_SIZE (64u * 1024u)
+#define CHUNKS_PER_WINDOW 128u /* 8 MiB mapped at a time */
+#define MAX_WINDOWS 2048u      /* 16 GiB of trace per process at most */
+#define SITE_TABLE_BYTES (SNAG_SITE_TABLE_ENTRIES * 8u)
+#define FIRST_CHUNK_OFFSET (SNAG_FILE_HEADER_SIZE + SITE_TABLE_BYTES)
+
+/* The open process file. Written by the constructor and the fork child
+ * handler (each runs while the process has a single thread that records);
+ * read by every thread's slow path. */
+static struct {
+    int fd;
+    struct snag_file_header *header; /* mapping of header + site table */
+    uint32_t generation;             /* bumped in a forked child */
+    atomic_uint next_thread_index;
+    atomic_int recording;
+    uint64_t max_chunks;
+    _Atomic(char *) windows[MAX_WINDOWS];
+    atomic_flag grow_lock;           /* only when fallocate is unsupported */
+    atomic_int warned;
+} process = {.fd = -1, .generation = 1};
+
+static void warn_once(const char *what, int error)
+{
+    if (atomic_exchange(&process.warned, 1)) return;
+    char line[256];
+    int length = snprintf(line, sizeof line, "snag: %s (%s); recording stops, the program goes on\n", what,
+                          strerror(error));
+    if (length > 0) {
+        ssize_t ignored = write(STDERR_FILENO, line, (size_t)length < sizeof line ? (size_t)length : sizeof line - 1);
+        (void)ignored;
+    }
+}
+
+static void stop_recording(const char *what, int error)
+{
+    atomic_store(&process.recording, 0);
+    warn_once(what, error);
+}
+
+int snag_writer_active(void)
+{
+    return atomic_load_explicit(&process.recording, memory_order_relaxed);
+}
+
+/* Make [offset, offset+size) of the file real blocks: writing through a
+ * MAP_SHARED mapping into a hole of a full disk would SIGBUS the program. */
+static int reserve_file_range(uint64_t offset, uint64_t size)
+{
+    if (fallocate(process.fd, 0, (off_t)offset, (off_t)size) == 0) return 0;
+    if (errno != EOPNOTSUPP && errno != ENOSYS) return -1;
+    /* ftruncate must only grow the file; concurrent growers take turns here. */
+    while (atomic_flag_test_and_set_explicit(&process.grow_lock, memory_order_acquire)) {
+    }
+    struct stat status;
+    int result = 0;
+    if (fstat(process.fd, &status) != 0) result = -1;
+    else if ((uint64_t)status.st_size < offset + size && ftruncate(process.fd, (off_t)(offset + size)) != 0)
+        result = -1;
+    atomic_flag_clear_explicit(&process.grow_lock, memory_order_release);
+    return result;
+}
+
+static char *window_for_chunk(uint64_t chunk)
+{
+    uint64_t index = chunk / CHUNKS_PER_WINDOW;
+    char *window = atomic_load_explicit(&process.windows[index], memory_order_acquire);
+    if (window) return window;
+    size_t size = (size_t)CHUNKS_PER_WINDOW * CHUNK_SIZE;
+    void *mapped = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, process.fd,
+                        (off_t)(FIRST_CHUNK_OFFSET + index * size));
+    if (mapped == MAP_FAILED) return NULL;
+    char *expected = NULL;
+    if (!atomic_compare_exchange_strong(&process.windows[index], &expected, (char *)mapped)) {
+        munmap(mapped, size); /* another thread mapped it first */
+        return expected;
+    }
+    return mapped;
+}
+
+static void emit_thread_info(struct snag_thread_state *thread)
+{
+    struct snag_thread_record info = {
+        .pthread_self = (uint64_t)pthread_self(),
+        .tid = thread->tid,
+        .is_main = thread->tid == getpid(),
+    };
+    snag_emit_variable(SNAG_REC_THREAD_INFO, 0, &info, sizeof info);
+}
+
+uint64_t *snag_writer_refill(struct snag_thread_state *thread)
+{
+    if (thread->in_shim || !atomic_load_explicit(&process.recording, memory_order_acquire)) return NULL;
+    int saved_errno = errno;
+    thread->in_shim = 1;
+    thread->pos = thread->end = NULL;
+    uint64_t *result = NULL;
+    /* A forked child whose fork handler has not run yet (another library's
+     * handler records first): the parent's file is not ours to write. */
+    if (process.header->pid != getpid()) {
+        snag_writer_after_fork_child();
+        if (!atomic_load(&process.recording)) goto out;
+    }
+
+    int new_thread = thread->generation != process.generation || thread->thread_index == 0;
+    if (new_thread) {
+        thread->generation = process.generation;
+        thread->thread_index = atomic_fetch_add(&process.next_thread_index, 1) + 1;
+        thread->chunk_seq = 0;
+        thread->tid = gettid();
+        thread->exit_recorded = 0;
+    }
+    struct snag_file_header *header = process.header;
+    uint64_t chunk = __atomic_fetch_add(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
+    if (chunk >= process.max_chunks) {
+        __atomic_fetch_sub(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add(&header->dropped_records, 1, __ATOMIC_RELAXED);
+        stop_recording("trace file reached its size limit (SNAG_MAX_SIZE_MB)", EFBIG);
+        goto out;
+    }
+    uint64_t offset = FIRST_CHUNK_OFFSET + chunk * CHUNK_SIZE;
+    if (reserve_file_range(offset, CHUNK_SIZE) != 0) {
+        stop_recording("cannot grow the trace file", errno);
+        goto out;
+    }
+    char *window = window_for_chunk(chunk);
+    if (!window) {
+        stop_recording("cannot map the trace file", errno);
+        goto out;
+    }
+    uint64_t ticks = snag_now_ticks();
+    struct snag_chunk_header *chunk_header =
+        (struct snag_chunk_header *)(window + (chunk % CHUNKS_PER_WINDOW) * CHUNK_SIZE);
+    chunk_header->thread_index = thread->thread_index;
+    chunk_header->tid = thread->tid;
+    chunk_header->chunk_seq = thread->chunk_seq++;
+    chunk_header->first_ticks = ticks;
+    __atomic_store_n(&chunk_header->magic, SNAG_CHUNK_MAGIC, __ATOMIC_RELEASE);
+
+    thread->pos = (uint64_t *)((char *)chunk_header + SNAG_CHUNK_HEADER_SIZE);
+    thread->end = (uint64_t *)((char *)chunk_header + CHUNK_SIZE);
+    if (new_thread) emit_thread_info(thread);
+    /* A clock anchor per chunk lets the reader check the TSC rate over the run. */
+    snag_emit((ticks << 8) | SNAG_REC_CLOCK_ANCHOR, snag_clock_monotonic_ns());
+    result = thread->pos;
+out:
+    thread->in_shim = 0;
+    errno = saved_errno;
+    return result;
+}
+
+uint16_t snag_site_insert(uintptr_t return_address, size_t slot)
+{
+    if (snag_site_slots == empty_site_slots || return_address == 0) return SNAG_SITE_NONE;
+    for (size_t probe = 0; probe < 16; probe++) {
+        size_t index = (slot + probe) & (SNAG_SITE_TABLE_ENTRIES - 1);
+        uint64_t seen = __atomic_load_n(&snag_site_slots[index], __ATOMIC_RELAXED);
+        if (seen == 0) {
+            uint64_t expected = 0;
+            if (__atomic_compare_exchange_n(&snag_site_slots[index], &expected, return_address, 0,
+                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                return (uint16_t)(index + 1);
+            seen = expected;
+        }
+        if (seen == return_address) return (uint16_t)(index + 1);
+    }
+    /* Table crowded here: spell the address out in the record before. */
+    snag_emit((snag_now_ticks() << 8) | SNAG_REC_SITE, return_address);
+    return SNAG_SITE_IN_RECORD;
+}
+
+uint64_t snag_object_spill(uint64_t address)
+{
+    snag_emit((snag_now_ticks() << 8) | SNAG_REC_OBJECT, address);
+    return 0;
+}
+
+int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, size_t head_size,
+                        const void *tail, size_t tail_size)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    size_t payload = head_size + tail_size;
+    size_t total = 16 + ((payload + 7) & ~(size_t)7);
+    if (total > CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE - 16) return -1;
+    uint64_t *slot = thread->pos;
+    if (!slot || (size_t)((char *)thread->end - (char *)slot) < total) {
+        /* Leave the rest of this chunk zero (the reader's end mark) and take a new one. */
+        thread->end = thread->pos;
+        slot = snag_writer_refill(thread);
+        if (!slot || (size_t)((char *)thread->end - (char *)slot) < total) return -1;
+    }
+    thread->pos = slot + total / 8;
+    char *bytes = (char *)(slot + 2);
+    memcpy(bytes, head, head_size);
+    if (tail_size) memcpy(bytes + head_size, tail, tail_size);
+    memset(bytes + payload, 0, total - 16 - payload);
+    slot[1] = (uint64_t)total | ((uint64_t)word1_high << 32);
+    __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | type, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int snag_emit_variable(uint8_t type, uint32_t word1_high, const void *payload, size_t size)
+{
+    return snag_emit_variable2(type, word1_high, payload, size, NULL, 0);
+}
+
+static uint64_t env_max_chunks(void)
+{
+    const char *text = getenv("SNAG_MAX_SIZE_MB");
+    uint64_t limit = (uint64_t)MAX_WINDOWS * CHUNKS_PER_WINDOW;
+    if (text && *text) {
+        char *end;
+        unsigned long long megabytes = strtoull(text, &end, 10);
+        if (!*end && megabytes > 0) {
+            uint64_t chunks = (uint64_t)megabytes * 1024u * 1024u / CHUNK_SIZE;
+            if (chunks < limit) limit = chunks ? chunks : 1;
+        }
+    }
+    return limit;
+}
+
+/* Creates "<pid>.snag" (or "<pid>.<n>.snag" if that pid already wrote one:
+ * an exec'd image, or pid reuse) inside the trace directory, privately, and
+ * never through a symlink planted there. */
+static int create_process_file(int directory, pid_t pid)
+{
+    char name[64];
+    for (unsigned attempt = 0; attempt < 4096; attempt++) {
+        if (attempt == 0) snprintf(name, sizeof name, "%d%s", (int)pid, SNAG_PROCESS_FILE_SUFFIX);
+        else snprintf(name, sizeof name, "%d.%u%s", (int)pid, attempt, SNAG_PROCESS_FILE_SUFFIX);
+        int fd = openat(directory, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+static uint32_t image_sequence(void)
+{
+    const char *text = getenv("SNAG_IMAGE_SEQ");
+    return text ? (uint32_t)strtoul(text, NULL, 10) : 0;
+}
+
+static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
+{
+    const char *directory_path = getenv("SNAG_TRACE_DIR");
+    if (!directory_path || !*directory_path) return -1;
+    int directory = open(directory_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (directory < 0) {
+        warn_once("cannot open the trace directory named by SNAG_TRACE_DIR", errno);
+        return -1;
+    }
+    int fd = create_process_file(directory, pid);
+    int error = errno;
+    close(directory);
+    if (fd < 0) {
+        warn_once("cannot create this process's trace file", error);
+        return -1;
+    }
+    process.fd = fd;
+    if (reserve_file_range(0, FIRST_CHUNK_OFFSET) != 0) goto fail;
+    void *mapped = mmap(NULL, FIRST_CHUNK_OFFSET, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (mapped == MAP_FAILED) goto fail;
+    struct snag_file_header *header = mapped;
+    struct timespec realtime;
+    clock_gettime(CLOCK_REALTIME, &realtime);
+    header->format_version = SNAG_FORMAT_VERSION;
+    header->header_size = SNAG_FILE_HEADER_SIZE;
+    header->chunk_size = CHUNK_SIZE;
+    header->clock_source = snag_clock.use_tsc ? SNAG_CLOCK_TSC : SNAG_CLOCK_MONOTONIC;
+    header->tick_hz = snag_clock.hz;
+    header->tick_origin = snag_clock.origin;
+    header->anchor_ticks = snag_now_ticks();
+    header->anchor_monotonic_ns = snag_clock_monotonic_ns();
+    header->anchor_realtime_ns = (uint64_t)realtime.tv_sec * 1000000000u + (uint64_t)realtime.tv_nsec;
+    header->pid = pid;
+    header->ppid = parent;
+    header->image_seq = forked ? 0 : image_sequence();
+    header->flags = forked ? SNAG_FILE_FOLLOWS_FORK : 0;
+    header->fork_parent_pid = forked ? parent : 0;
+    header->fork_parent_ticks = fork_ticks;
+    header->site_table_offset = SNAG_FILE_HEADER_SIZE;
+    header->site_table_entries = SNAG_SITE_TABLE_ENTRIES;
+    header->first_chunk_offset = FIRST_CHUNK_OFFSET;
+    memcpy(header->magic, SNAG_FILE_MAGIC, sizeof header->magic);
+    process.header = header;
+    process.max_chunks = env_max_chunks();
+    snag_site_slots = (uint64_t *)((char *)mapped + SNAG_FILE_HEADER_SIZE);
+    atomic_store(&process.recording, 1);
+    return 0;
+fail:
+    error = errno;
+    close(fd);
+    process.fd = -1;
+    warn_once("cannot set up this process's trace file", error);
+    return -1;
+}
+
+int snag_writer_open_process(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return open_file(getpid(), getppid(), 0, 0);
+}
+
+void snag_writer_after_fork_child(void)
+{
+    if (process.fd < 0 || process.header->pid == getpid()) return; /* done already */
+    uint64_t fork_ticks = snag_now_ticks();
+    pid_t parent = process.header->pid;
+    atomic_store(&process.recording, 0);
+    /* The parent's mappings are MAP_SHARED: writing through them would write
+     * into the parent's file. Let go of them; the child gets a file of its own. */
+    for (unsigned index = 0; index < MAX_WINDOWS; index++) {
+        char *window = atomic_load(&process.windows[index]);
+        if (window) munmap(window, (size_t)CHUNKS_PER_WINDOW * CHUNK_SIZE);
+        atomic_store(&process.windows[index], NULL);
+    }
+    munmap(process.header, FIRST_CHUNK_OFFSET);
+    process.header = NULL;
+    snag_site_slots = empty_site_slots;
+    close(process.fd);
+    process.fd = -1;
+    process.generation++;
+    atomic_store(&process.next_thread_index, 0);
+    atomic_flag_clear(&process.grow_lock);
+    snag_thread.pos = snag_thread.end = NULL;
+    open_file(getpid(), parent, 1, fork_ticks);
+}
+
+void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value)
+{
+    struct snag_file_header *header = process.header;
+    if (!header || !atomic_load(&process.recording)) return;
+    if (exit_kind == SNAG_EXIT_UNKNOWN) {
+        /* only the end time (a destructor does not know the status) */
+        if (__atomic_load_n(&header->exit_kind, __ATOMIC_ACQUIRE) == SNAG_EXIT_UNKNOWN)
+            header->end_ticks = snag_now_ticks();
+        return;
+    }
+    header->exit_value = exit_value;
+    header->end_ticks = snag_now_ticks();
+    __atomic_store_n(&header->exit_kind, exit_kind, __ATOMIC_RELEASE);
+}

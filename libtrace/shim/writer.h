@@ -1,0 +1,94 @@
+/* The shim's trace writer: one file per process image inside the trace
+ * directory, carved into chunks; each thread appends records to its own chunk,
+ * so recording takes no lock, allocates nothing and makes no system call
+ * except when a chunk is full (writer.c). */
+#ifndef SNAG_SHIM_WRITER_H
+#define SNAG_SHIM_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "snag/format.h"
+
+/* Everything the shim knows about the calling thread. Initial-exec TLS: one
+ * %fs-relative access, no __tls_get_addr call, no allocation on first use. */
+struct snag_thread_state {
+    uint64_t *pos;           /* next free word of the current chunk */
+    uint64_t *end;           /* end of the current chunk; pos == end: take a new one */
+    uint32_t generation;     /* process generation the chunk belongs to (forks bump it) */
+    uint32_t thread_index;   /* process-unique, 0 until the thread's first chunk */
+    uint32_t chunk_seq;
+    int32_t tid;
+    uint8_t in_shim;         /* the slow path is running on this thread: record nothing */
+    uint8_t exit_recorded;   /* the thread's EXIT record is written */
+    uint8_t started_by_us;   /* the thread began in snag's trampoline */
+};
+
+extern __thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
+
+/* Call-site table of the current process file (a static zero table while no
+ * file is open, so the fast path below never tests for NULL). */
+extern uint64_t *snag_site_slots;
+
+/* Slow paths. */
+uint64_t *snag_writer_refill(struct snag_thread_state *thread);
+uint16_t snag_site_insert(uintptr_t return_address, size_t slot);
+uint64_t snag_object_spill(uint64_t address);
+
+static inline void snag_emit(uint64_t word0, uint64_t word1)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    uint64_t *slot = thread->pos;
+    if (__builtin_expect(slot >= thread->end, 0)) {
+        slot = snag_writer_refill(thread);
+        if (!slot) return;
+    }
+    /* Reserve before writing: a signal handler that records in between gets
+     * the next slot instead of sharing ours. */
+    thread->pos = slot + 2;
+    slot[1] = word1;
+    /* word0 last: a record torn by a crash reads as the end of the chunk. */
+    __atomic_store_n(&slot[0], word0, __ATOMIC_RELEASE);
+}
+
+static inline uint16_t snag_site_id(uintptr_t return_address)
+{
+    size_t slot = (size_t)(((uint64_t)return_address * UINT64_C(0x9E3779B97F4A7C15)) >> 50);
+    if (__builtin_expect(__atomic_load_n(&snag_site_slots[slot], __ATOMIC_RELAXED) == return_address, 1))
+        return (uint16_t)(slot + 1);
+    return snag_site_insert(return_address, slot);
+}
+
+/* One fixed record about an object: word1 = address | aux << 48. */
+static inline void snag_record_aux(uint8_t type, const volatile void *object, uint16_t aux)
+{
+    uint64_t ticks = snag_now_ticks();
+    uint64_t address = (uint64_t)(uintptr_t)object;
+    if (__builtin_expect(address >> SNAG_ADDRESS_BITS, 0)) address = snag_object_spill(address);
+    snag_emit((ticks << 8) | type, address | ((uint64_t)aux << 48));
+}
+
+static inline void snag_record(uint8_t type, const volatile void *object, uintptr_t return_address)
+{
+    snag_record_aux(type, object, snag_site_id(return_address));
+}
+
+/* The caller of the wrapper that uses it (the wrapper must be a real
+ * function, not inlined into another wrapper). */
+#define SNAG_CALLER() ((uintptr_t)__builtin_return_address(0))
+
+/* A variable record (type >= 0x80): payload of `size` bytes, padded to 8.
+ * Returns 0, or -1 if not recorded. */
+int snag_emit_variable(uint8_t type, uint32_t word1_high, const void *payload, size_t size);
+/* The same, for a payload in two parts (a fixed struct and its strings). */
+int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, size_t head_size,
+                        const void *tail, size_t tail_size);
+
+/* Process lifetime (writer.c). */
+int snag_writer_open_process(int argc, char **argv); /* 0, or -1: recording stays off */
+void snag_writer_after_fork_child(void);
+void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value);
+int snag_writer_active(void);
+
+#endif
