@@ -597,6 +597,16 @@ static int resolve_frames(struct snag_symbolizer *s, struct sym_file *f, uint64_
         Dwarf_Die cudie = *cudie_p;
         Dwarf_Die *scopes = NULL;
         int nscopes = dwarf_getscopes(&cudie, pc - dwbias, &scopes);
+        /* Past an inlined_subroutine, dwarf_getscopes continues with the
+         * lexical parents of its abstract origin (for variable lookup); the
+         * chain of callers is the physical nesting of the innermost scope. */
+        Dwarf_Die *chain = NULL;
+        int nchain = nscopes > 0 ? dwarf_getscopes_die(&scopes[0], &chain) : -1;
+        if (nchain > 0) {
+            free(scopes);
+            scopes = chain;
+            nscopes = nchain;
+        }
         const char *cur_file = line_file;
         int cur_line = line;
         for (int i = 0; i < nscopes && n < MAX_FRAMES; i++) {

@@ -1,0 +1,16 @@
+/* Text from a trace is untrusted: thread names, argv and paths are shown
+ * only through these, which never pass a control character to a terminal. */
+#ifndef SNAG_TEXT_H
+#define SNAG_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copies `text` into out (always NUL-terminated), writing control
+ * characters and bytes that are not valid UTF-8 as \xHH. Returns out. */
+char *snag_text_sanitize(const char *text, char *out, size_t size);
+
+/* "812 ns", "3.40 us", "51.2 ms", "2.31 s" */
+char *snag_text_duration(uint64_t ns, char *out, size_t size);
+
+#endif

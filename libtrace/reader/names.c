@@ -1,0 +1,95 @@
+/* Names of sites and locks (see snag/names.h). */
+#include "snag/names.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snag/text.h"
+
+struct snag_names {
+    const struct snag_trace *trace;
+    struct snag_symbolizer *symbolizer;
+};
+
+struct snag_names *snag_names_new(const struct snag_trace *trace)
+{
+    struct snag_names *names = calloc(1, sizeof *names);
+    if (!names) return NULL;
+    names->trace = trace;
+    names->symbolizer = snag_symbolizer_new();
+    if (!names->symbolizer) {
+        free(names);
+        return NULL;
+    }
+    for (size_t index = 0; index < snag_trace_module_count(trace); index++) {
+        const struct snag_module_info *module = snag_trace_module(trace, index);
+        snag_symbolizer_add_module(names->symbolizer, module->process, module->path, module->base_address,
+                                   module->low_address, module->high_address, module->build_id,
+                                   module->build_id_size);
+    }
+    return names;
+}
+
+void snag_names_free(struct snag_names *names)
+{
+    if (!names) return;
+    snag_symbolizer_free(names->symbolizer);
+    free(names);
+}
+
+int snag_names_site(struct snag_names *names, uint32_t process, uint64_t return_address,
+                    struct snag_code_location *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!return_address) return -1;
+    return snag_symbolize_code(names->symbolizer, process, return_address, 1, out);
+}
+
+const char *snag_names_site_text(struct snag_names *names, uint32_t process, uint64_t return_address, char *out,
+                                 size_t size)
+{
+    struct snag_code_location location;
+    char raw[1024];
+    if (!return_address) snprintf(raw, sizeof raw, "(unknown site)");
+    else if (snag_names_site(names, process, return_address, &location) == 0)
+        snag_code_location_format(&location, raw, sizeof raw);
+    else snprintf(raw, sizeof raw, "0x%" PRIx64, return_address);
+    return snag_text_sanitize(raw, out, size);
+}
+
+const char *snag_names_lock_label(struct snag_names *names, const struct snag_lock_stats *lock, char *out,
+                                  size_t size)
+{
+    char raw[1024], where[768];
+    const char *symbol;
+    uint64_t offset;
+    const char *semaphore = lock->object_class == SNAG_CLASS_SEM
+                                ? snag_trace_semaphore_name(names->trace, lock->process, lock->address)
+                                : NULL;
+    if (semaphore) {
+        snprintf(raw, sizeof raw, "%s", semaphore);
+    } else if (snag_symbolize_data(names->symbolizer, lock->process, lock->address, &symbol, &offset) == 0) {
+        if (offset == 0) snprintf(raw, sizeof raw, "%s", symbol);
+        else snprintf(raw, sizeof raw, "%s+%" PRIu64, symbol, offset);
+    } else if (lock->init_site) {
+        snprintf(raw, sizeof raw, "%s initialised at %s", snag_class_name(lock->object_class),
+                 snag_names_site_text(names, lock->process, lock->init_site, where, sizeof where));
+    } else if (lock->first_site) {
+        snprintf(raw, sizeof raw, "%s first used at %s", snag_class_name(lock->object_class),
+                 snag_names_site_text(names, lock->process, lock->first_site, where, sizeof where));
+    } else {
+        snprintf(raw, sizeof raw, "%s at 0x%" PRIx64, snag_class_name(lock->object_class), lock->address);
+    }
+    return snag_text_sanitize(raw, out, size);
+}
+
+const char *snag_names_lock_id(const struct snag_trace *trace, const struct snag_lock_stats *lock, char *out,
+                               size_t size)
+{
+    const struct snag_process_info *process = snag_trace_process(trace, lock->process);
+    if (lock->instance) snprintf(out, size, "%d:0x%" PRIx64 "#%u", process->pid, lock->address, lock->instance);
+    else snprintf(out, size, "%d:0x%" PRIx64, process->pid, lock->address);
+    return out;
+}

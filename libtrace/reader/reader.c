@@ -1,0 +1,1001 @@
+/* The trace reader (see snag/reader.h). Opening a trace maps every process
+ * file read-only, checks every header and chunk, finds the valid end of
+ * each chunk and collects the metadata records; cursors then decode events
+ * straight from the mappings without checking again. */
+#define _GNU_SOURCE
+#include "snag/reader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_THREADS_PER_FILE (1u << 22)
+
+struct chunk_ref {
+    uint32_t seq;
+    uint64_t records_offset; /* file offset of its first record */
+    uint64_t valid_end;      /* file offset one past its last valid record */
+};
+
+struct thread_build {
+    struct snag_thread_info info;
+    uint32_t file;
+    struct chunk_ref *chunks;
+    size_t chunk_count, chunk_capacity;
+    uint64_t first_ticks, last_ticks;
+    bool has_ticks, has_exit;
+    uint64_t exit_ticks;
+};
+
+struct pending_name {
+    uint32_t file;
+    uint64_t pthread_self;
+    uint64_t ticks;
+    char *name;
+};
+
+struct semaphore_name {
+    uint32_t process;
+    uint64_t address;
+    char *name;
+};
+
+struct trace_file {
+    char *path;
+    const uint8_t *data;
+    size_t size;
+    struct snag_file_header header;
+    uint32_t process;
+    uint64_t mult;          /* ns per tick, fixed point 32.32 */
+    const uint64_t *sites;  /* the call-site table, site_count entries */
+    uint32_t site_count;
+    uint32_t first_thread;  /* index into trace->threads */
+    uint32_t thread_count;
+    uint64_t end_ticks;     /* latest record */
+    bool has_process_info;
+};
+
+struct snag_trace {
+    struct trace_file *files;
+    size_t file_count;
+    struct snag_process_info *processes;
+    struct thread_build *threads;
+    size_t thread_count, thread_capacity;
+    struct snag_thread_info *thread_infos; /* contiguous copy for snag_trace_thread */
+    struct snag_module_info *modules;
+    size_t module_count, module_capacity;
+    struct pending_name *names;
+    size_t name_count, name_capacity;
+    struct semaphore_name *semaphores;
+    size_t semaphore_count, semaphore_capacity;
+    char **warnings;
+    size_t warning_count, warning_capacity;
+    char **argv_storage; /* argv arrays to free */
+    size_t argv_storage_count, argv_storage_capacity;
+    uint64_t start_monotonic_ns, start_realtime_ns, end_ns, event_count;
+    /* launcher */
+    bool has_launcher;
+    struct snag_launcher_header launcher;
+    struct snag_launcher_entry *launcher_entries;
+    uint32_t launcher_entry_count;
+};
+
+/* ---- small helpers ---- */
+
+static int grow(void **array, size_t *capacity, size_t count, size_t element_size)
+{
+    if (count < *capacity) return 0;
+    size_t next = *capacity ? *capacity * 2 : 16;
+    void *bigger = realloc(*array, next * element_size);
+    if (!bigger) return -1;
+    *array = bigger;
+    *capacity = next;
+    return 0;
+}
+#define GROW(array, capacity, count) grow((void **)&(array), &(capacity), (count), sizeof *(array))
+
+static uint64_t load64(const uint8_t *bytes)
+{
+    uint64_t value;
+    memcpy(&value, bytes, 8);
+    return value;
+}
+
+static void set_error(char *error, size_t size, const char *format, ...)
+{
+    if (!error || !size) return;
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(error, size, format, arguments);
+    va_end(arguments);
+}
+
+static void warn(struct snag_trace *trace, const char *format, ...)
+{
+    char line[512];
+    va_list arguments;
+    va_start(arguments, format);
+    vsnprintf(line, sizeof line, format, arguments);
+    va_end(arguments);
+    if (trace->warning_count >= 1000 || GROW(trace->warnings, trace->warning_capacity, trace->warning_count)) return;
+    char *copy = strdup(line);
+    if (copy) trace->warnings[trace->warning_count++] = copy;
+}
+
+static char *copy_string(const uint8_t *bytes, size_t max)
+{
+    size_t length = strnlen((const char *)bytes, max);
+    char *copy = malloc(length + 1);
+    if (!copy) return NULL;
+    memcpy(copy, bytes, length);
+    copy[length] = '\0';
+    return copy;
+}
+
+const char *snag_class_name(unsigned object_class)
+{
+    static const char *const names[] = {"control", "mutex", "rwlock", "spinlock", "cond", "sem", "barrier", "thread"};
+    return object_class < 8 ? names[object_class] : "unknown";
+}
+
+/* ---- time ---- */
+
+static uint64_t file_monotonic_ns(const struct trace_file *file, uint64_t ticks)
+{
+    __int128 delta = (__int128)ticks - (__int128)file->header.anchor_ticks;
+    __int128 ns = (__int128)file->header.anchor_monotonic_ns + ((delta * (__int128)file->mult) >> 32);
+    return ns < 0 ? 0 : (uint64_t)ns;
+}
+
+static uint64_t trace_ns(const struct snag_trace *trace, const struct trace_file *file, uint64_t ticks)
+{
+    uint64_t monotonic = file_monotonic_ns(file, ticks);
+    return monotonic > trace->start_monotonic_ns ? monotonic - trace->start_monotonic_ns : 0;
+}
+
+/* ---- opening files ---- */
+
+static int map_file(const char *path, const uint8_t **data, size_t *size, char *error, size_t error_size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        set_error(error, error_size, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat status;
+    if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+        set_error(error, error_size, "%s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    *size = (size_t)status.st_size;
+    *data = NULL;
+    if (*size > 0) {
+        void *mapped = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (mapped == MAP_FAILED) {
+            set_error(error, error_size, "%s: cannot map: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        *data = mapped;
+    }
+    close(fd);
+    return 0;
+}
+
+static bool all_zero(const uint8_t *bytes, size_t size)
+{
+    for (size_t index = 0; index < size; index++)
+        if (bytes[index]) return false;
+    return true;
+}
+
+static int check_version(uint32_t version, const char *path, char *error, size_t error_size)
+{
+    if (version == 0 || version > SNAG_FORMAT_VERSION) {
+        set_error(error, error_size,
+                  "%s: written in trace format %u, this snag reads formats 1 to %u: use a newer snag", path,
+                  version, SNAG_FORMAT_VERSION);
+        return -1;
+    }
+    return 0;
+}
+
+static struct thread_build *thread_for(struct snag_trace *trace, struct trace_file *file, uint32_t file_index,
+                                       uint32_t local_index)
+{
+    /* Threads of one file are contiguous; local indexes start at 1. */
+    for (uint32_t index = 0; index < file->thread_count; index++) {
+        struct thread_build *thread = &trace->threads[file->first_thread + index];
+        if (thread->info.local_index == local_index) return thread;
+    }
+    if (GROW(trace->threads, trace->thread_capacity, trace->thread_count)) return NULL;
+    struct thread_build *thread = &trace->threads[trace->thread_count++];
+    memset(thread, 0, sizeof *thread);
+    thread->file = file_index;
+    thread->info.local_index = local_index;
+    thread->info.exit_how = -1;
+    thread->info.name = "";
+    file->thread_count++;
+    return thread;
+}
+
+static uint64_t resolve_site(const struct trace_file *file, uint16_t id, uint64_t spelled_out)
+{
+    if (id == SNAG_SITE_NONE) return 0;
+    if (id == SNAG_SITE_IN_RECORD) return spelled_out;
+    if (id > file->site_count) return 0;
+    return file->sites[id - 1];
+}
+
+static bool op_has_site(unsigned op)
+{
+    switch (op) {
+    case SNAG_OP_FAILED:
+    case SNAG_OP_WAKE:
+    case SNAG_OP_ATTRIBUTE:
+    case SNAG_OP_EXIT: return false;
+    default: return true;
+    }
+}
+
+/* Takes in the metadata of one variable record. */
+static void read_variable(struct snag_trace *trace, struct trace_file *file, uint32_t file_index,
+                          struct thread_build *thread, uint8_t type, uint64_t ticks, const uint8_t *payload,
+                          size_t size)
+{
+    switch (type) {
+    case SNAG_REC_THREAD_INFO: {
+        struct snag_thread_record record;
+        if (size < sizeof record) return;
+        memcpy(&record, payload, sizeof record);
+        thread->info.pthread_self = record.pthread_self;
+        thread->info.tid = record.tid;
+        thread->info.is_main = record.is_main != 0;
+        break;
+    }
+    case SNAG_REC_THREAD_NAME: {
+        if (size < 9 || GROW(trace->names, trace->name_capacity, trace->name_count)) return;
+        char *name = copy_string(payload + 8, size - 8);
+        if (!name) return;
+        trace->names[trace->name_count++] = (struct pending_name){file_index, load64(payload), ticks, name};
+        break;
+    }
+    case SNAG_REC_SEM_NAME: {
+        if (size < 9 || GROW(trace->semaphores, trace->semaphore_capacity, trace->semaphore_count)) return;
+        char *name = copy_string(payload + 8, size - 8);
+        if (!name) return;
+        trace->semaphores[trace->semaphore_count++] = (struct semaphore_name){file->process, load64(payload), name};
+        break;
+    }
+    case SNAG_REC_MODULE: {
+        struct snag_module_record record;
+        if (size < sizeof record) return;
+        memcpy(&record, payload, sizeof record);
+        if ((size_t)record.build_id_size + record.path_size > size - sizeof record || record.path_size == 0) {
+            warn(trace, "%s: module record with bad sizes ignored", file->path);
+            return;
+        }
+        if (GROW(trace->modules, trace->module_capacity, trace->module_count)) return;
+        const uint8_t *build_id = payload + sizeof record;
+        char *path = copy_string(build_id + record.build_id_size, record.path_size);
+        uint8_t *id_copy = record.build_id_size ? malloc(record.build_id_size) : NULL;
+        if (!path || (record.build_id_size && !id_copy)) {
+            free(path);
+            free(id_copy);
+            return;
+        }
+        if (id_copy) memcpy(id_copy, build_id, record.build_id_size);
+        trace->modules[trace->module_count++] = (struct snag_module_info){
+            .process = file->process,
+            .path = path,
+            .base_address = record.base_address,
+            .low_address = record.low_address,
+            .high_address = record.high_address,
+            .build_id = id_copy,
+            .build_id_size = record.build_id_size,
+            .load_ns = ticks, /* converted once the trace start is known */
+        };
+        break;
+    }
+    case SNAG_REC_PROCESS_INFO: {
+        struct snag_process_record record;
+        if (size < sizeof record || file->has_process_info) return;
+        memcpy(&record, payload, sizeof record);
+        size_t strings_size = record.strings_size;
+        if (strings_size > size - sizeof record || record.argc > strings_size) {
+            warn(trace, "%s: process record with bad sizes ignored", file->path);
+            return;
+        }
+        const uint8_t *strings = payload + sizeof record;
+        size_t count = record.argc + 1;
+        char **argv = calloc(count + 1, sizeof *argv);
+        if (!argv) return;
+        size_t offset = 0;
+        for (size_t index = 0; index < count; index++) {
+            size_t remaining = offset < strings_size ? strings_size - offset : 0;
+            argv[index] = copy_string(strings + offset, remaining);
+            if (!argv[index]) argv[index] = strdup("");
+            offset += strnlen((const char *)strings + offset, remaining) + 1;
+        }
+        if (GROW(trace->argv_storage, trace->argv_storage_capacity, trace->argv_storage_count)) {
+            for (size_t index = 0; index < count; index++) free(argv[index]);
+            free(argv);
+            return;
+        }
+        trace->argv_storage[trace->argv_storage_count++] = (char *)argv;
+        struct snag_process_info *process = &trace->processes[file->process];
+        process->argc = record.argc;
+        process->argv = (const char *const *)argv;
+        process->exe = argv[record.argc];
+        file->has_process_info = true;
+        break;
+    }
+    default: break; /* a newer record type: skipped by its length */
+    }
+}
+
+/* Walks one chunk, checking every record; returns the offset of its valid end. */
+static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, uint32_t file_index,
+                           struct thread_build *thread, uint64_t start, uint64_t end)
+{
+    uint64_t offset = start;
+    uint64_t spelled_site = 0;
+    while (offset + 16 <= end) {
+        uint64_t word0 = load64(file->data + offset);
+        if (word0 == 0) break;
+        uint64_t word1 = load64(file->data + offset + 8);
+        uint8_t type = (uint8_t)word0;
+        uint64_t ticks = word0 >> 8;
+        uint64_t length = 16;
+        if (type >= SNAG_RECORD_VARIABLE) {
+            length = word1 & 0xffffffffu;
+            if (length < 16 || length % 8 || length > end - offset) {
+                warn(trace, "%s: chunk record at offset %llu has a bad length %llu; the rest of that chunk is lost",
+                     file->path, (unsigned long long)offset, (unsigned long long)length);
+                break;
+            }
+            read_variable(trace, file, file_index, thread, type, ticks, file->data + offset + 16, length - 16);
+        } else if (type == SNAG_REC_SITE) {
+            spelled_site = word1;
+        } else if ((type >> 4) != SNAG_CLASS_CONTROL) {
+            unsigned object_class = type >> 4, op = type & 0xf;
+            thread->info.event_count++;
+            trace->event_count++;
+            if (object_class == SNAG_CLASS_THREAD && op == SNAG_OP_START)
+                thread->info.start_routine = resolve_site(file, (uint16_t)(word1 >> 48), spelled_site);
+            if (object_class == SNAG_CLASS_THREAD && op == SNAG_OP_EXIT) {
+                thread->info.exit_how = (int)(word1 >> 48);
+                thread->has_exit = true;
+                thread->exit_ticks = ticks;
+            }
+        }
+        if (!thread->has_ticks || ticks < thread->first_ticks) thread->first_ticks = ticks;
+        if (!thread->has_ticks || ticks > thread->last_ticks) thread->last_ticks = ticks;
+        thread->has_ticks = true;
+        if (ticks > file->end_ticks) file->end_ticks = ticks;
+        offset += length;
+    }
+    return offset;
+}
+
+static int compare_chunks(const void *left, const void *right)
+{
+    const struct chunk_ref *a = left, *b = right;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Checks a process file's header and chunks; adds its threads. */
+static int load_file(struct snag_trace *trace, uint32_t file_index, char *error, size_t error_size)
+{
+    struct trace_file *file = &trace->files[file_index];
+    const char *path = file->path;
+    if (file->size < sizeof(struct snag_file_header)) {
+        set_error(error, error_size, "%s: truncated: %zu bytes, a trace file starts with a %u-byte header", path,
+                  file->size, SNAG_FILE_HEADER_SIZE);
+        return -1;
+    }
+    memcpy(&file->header, file->data, sizeof file->header);
+    struct snag_file_header *header = &file->header;
+    if (memcmp(header->magic, SNAG_FILE_MAGIC, 8) != 0) {
+        set_error(error, error_size, "%s: not a snag trace file (no SNAGTRC magic at offset 0)", path);
+        return -1;
+    }
+    if (check_version(header->format_version, path, error, error_size)) return -1;
+    if (header->header_size != SNAG_FILE_HEADER_SIZE || header->chunk_size < 4096 || header->chunk_size % 4096 ||
+        header->chunk_size > (64u << 20) || header->tick_hz == 0 ||
+        (header->clock_source != SNAG_CLOCK_TSC && header->clock_source != SNAG_CLOCK_MONOTONIC) ||
+        header->first_chunk_offset < SNAG_FILE_HEADER_SIZE) {
+        set_error(error, error_size, "%s: corrupt header (header size %u, chunk size %u, clock %u at %llu Hz)", path,
+                  header->header_size, header->chunk_size, header->clock_source,
+                  (unsigned long long)header->tick_hz);
+        return -1;
+    }
+    uint64_t site_bytes = (uint64_t)header->site_table_entries * 8;
+    if (header->site_table_offset < SNAG_FILE_HEADER_SIZE || header->site_table_offset % 8 ||
+        header->site_table_offset + site_bytes > header->first_chunk_offset ||
+        header->first_chunk_offset > file->size) {
+        set_error(error, error_size, "%s: corrupt header (call-site table at %llu, first chunk at %u, file %zu bytes)",
+                  path, (unsigned long long)header->site_table_offset, header->first_chunk_offset, file->size);
+        return -1;
+    }
+    file->sites = (const uint64_t *)(file->data + header->site_table_offset);
+    file->site_count = header->site_table_entries;
+    uint64_t hz = header->tick_hz;
+    if (trace->has_launcher && trace->launcher.clock_source == header->clock_source && trace->launcher.tick_hz)
+        hz = trace->launcher.tick_hz; /* measured over the whole run: more precise */
+    file->mult = (uint64_t)(((unsigned __int128)1000000000u << 32) / hz);
+    file->first_thread = (uint32_t)trace->thread_count;
+
+    uint64_t available = (file->size - header->first_chunk_offset) / header->chunk_size;
+    uint64_t partial = (file->size - header->first_chunk_offset) % header->chunk_size;
+    uint64_t chunks = header->chunk_count;
+    if (chunks > available + (partial ? 1 : 0)) {
+        warn(trace, "%s: header counts %llu chunks but the file holds %llu: the trace was cut short", path,
+             (unsigned long long)chunks, (unsigned long long)(available + (partial ? 1 : 0)));
+        chunks = available + (partial ? 1 : 0);
+    }
+    for (uint64_t chunk = 0; chunk < chunks; chunk++) {
+        uint64_t start = header->first_chunk_offset + chunk * header->chunk_size;
+        uint64_t end = start + header->chunk_size;
+        if (end > file->size) end = file->size;
+        if (end - start < SNAG_CHUNK_HEADER_SIZE) continue;
+        struct snag_chunk_header chunk_header;
+        memcpy(&chunk_header, file->data + start, sizeof chunk_header);
+        if (chunk_header.magic == 0) continue; /* taken, never written: the process died in between */
+        if (chunk_header.magic != SNAG_CHUNK_MAGIC || chunk_header.thread_index == 0 ||
+            chunk_header.thread_index > MAX_THREADS_PER_FILE) {
+            set_error(error, error_size, "%s: chunk %llu at offset %llu is corrupt (magic 0x%08x, thread %u)", path,
+                      (unsigned long long)chunk, (unsigned long long)start, chunk_header.magic,
+                      chunk_header.thread_index);
+            return -1;
+        }
+        struct thread_build *thread = thread_for(trace, file, file_index, chunk_header.thread_index);
+        if (!thread || GROW(thread->chunks, thread->chunk_capacity, thread->chunk_count)) {
+            set_error(error, error_size, "%s: out of memory", path);
+            return -1;
+        }
+        if (thread->info.tid == 0) thread->info.tid = chunk_header.tid;
+        uint64_t records = start + SNAG_CHUNK_HEADER_SIZE;
+        uint64_t valid_end = scan_chunk(trace, file, file_index, thread, records, end);
+        thread->chunks[thread->chunk_count++] = (struct chunk_ref){chunk_header.chunk_seq, records, valid_end};
+    }
+    for (uint32_t index = 0; index < file->thread_count; index++) {
+        struct thread_build *thread = &trace->threads[file->first_thread + index];
+        qsort(thread->chunks, thread->chunk_count, sizeof *thread->chunks, compare_chunks);
+    }
+    return 0;
+}
+
+static int load_launcher(struct snag_trace *trace, const char *path, char *error, size_t error_size)
+{
+    const uint8_t *data;
+    size_t size;
+    if (map_file(path, &data, &size, error, error_size)) return -1;
+    int result = 0;
+    if (size < sizeof trace->launcher || memcmp(data, SNAG_LAUNCHER_MAGIC, 8) != 0) {
+        set_error(error, error_size, "%s: not a snag launcher file (truncated or bad magic)", path);
+        result = -1;
+        goto out;
+    }
+    memcpy(&trace->launcher, data, sizeof trace->launcher);
+    if (check_version(trace->launcher.format_version, path, error, error_size)) {
+        result = -1;
+        goto out;
+    }
+    uint64_t room = (size - sizeof trace->launcher) / sizeof(struct snag_launcher_entry);
+    uint32_t count = trace->launcher.entry_count < room ? trace->launcher.entry_count : (uint32_t)room;
+    if (count) {
+        trace->launcher_entries = calloc(count, sizeof *trace->launcher_entries);
+        if (!trace->launcher_entries) count = 0;
+        else memcpy(trace->launcher_entries, data + sizeof trace->launcher, count * sizeof *trace->launcher_entries);
+    }
+    trace->launcher_entry_count = count;
+    trace->has_launcher = true;
+out:
+    if (size) munmap((void *)data, size);
+    return result;
+}
+
+static bool is_process_file_name(const char *name)
+{
+    size_t length = strlen(name), suffix = strlen(SNAG_PROCESS_FILE_SUFFIX);
+    if (length <= suffix || strcmp(name + length - suffix, SNAG_PROCESS_FILE_SUFFIX) != 0) return false;
+    if (strcmp(name, SNAG_LAUNCHER_FILE) == 0) return false;
+    for (size_t index = 0; index < length - suffix; index++)
+        if ((name[index] < '0' || name[index] > '9') && name[index] != '.') return false;
+    return true;
+}
+
+static int compare_names(const void *left, const void *right)
+{
+    return strverscmp(*(char *const *)left, *(char *const *)right);
+}
+
+/* The trace's files: every "<pid>[.<n>].snag" in a directory, or one file. */
+static int list_files(struct snag_trace *trace, const char *path, char ***names_out, size_t *count_out,
+                      char *error, size_t error_size)
+{
+    struct stat status;
+    if (stat(path, &status) != 0) {
+        set_error(error, error_size, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t count = 0, capacity = 0;
+    if (!S_ISDIR(status.st_mode)) {
+        names = malloc(sizeof *names);
+        if (!names || !(names[0] = strdup(path))) {
+            free(names);
+            set_error(error, error_size, "%s: out of memory", path);
+            return -1;
+        }
+        *names_out = names;
+        *count_out = 1;
+        return 0;
+    }
+    DIR *directory = opendir(path);
+    if (!directory) {
+        set_error(error, error_size, "%s: cannot read the trace directory: %s", path, strerror(errno));
+        return -1;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(directory))) {
+        if (strcmp(entry->d_name, SNAG_LAUNCHER_FILE) == 0) {
+            char launcher[4096];
+            snprintf(launcher, sizeof launcher, "%s/%s", path, entry->d_name);
+            if (load_launcher(trace, launcher, error, error_size)) {
+                closedir(directory);
+                goto fail;
+            }
+            continue;
+        }
+        if (!is_process_file_name(entry->d_name)) continue;
+        if (GROW(names, capacity, count)) break;
+        if (asprintf(&names[count], "%s/%s", path, entry->d_name) < 0) break;
+        count++;
+    }
+    closedir(directory);
+    if (count == 0) {
+        set_error(error, error_size, "%s: no process files (<pid>.snag) in this trace directory: is it a snag trace?",
+                  path);
+        goto fail;
+    }
+    qsort(names, count, sizeof *names, compare_names);
+    *names_out = names;
+    *count_out = count;
+    return 0;
+fail:
+    for (size_t index = 0; index < count; index++) free(names[index]);
+    free(names);
+    return -1;
+}
+
+/* ---- after every file is loaded ---- */
+
+static const struct snag_launcher_entry *launcher_entry_for(const struct snag_trace *trace, int32_t pid)
+{
+    for (uint32_t index = 0; index < trace->launcher_entry_count; index++)
+        if (trace->launcher_entries[index].pid == pid) return &trace->launcher_entries[index];
+    return NULL;
+}
+
+static void apply_names(struct snag_trace *trace)
+{
+    for (size_t index = 0; index < trace->name_count; index++) {
+        struct pending_name *name = &trace->names[index];
+        struct trace_file *file = &trace->files[name->file];
+        /* pthread_t values are reused: the thread that started last before the name was set */
+        struct thread_build *best = NULL;
+        for (uint32_t local = 0; local < file->thread_count; local++) {
+            struct thread_build *thread = &trace->threads[file->first_thread + local];
+            if (thread->info.pthread_self != name->pthread_self || thread->first_ticks > name->ticks) continue;
+            if (!best || thread->first_ticks > best->first_ticks) best = thread;
+        }
+        if (best) best->info.name = name->name;
+    }
+}
+
+/* A forked child is its parent's copy: same modules and argv until it execs. */
+static void inherit_from_parents(struct snag_trace *trace)
+{
+    size_t module_count = trace->module_count;
+    for (size_t index = 0; index < trace->file_count; index++) {
+        struct snag_process_info *process = &trace->processes[index];
+        if (!process->forked || process->parent == SNAG_NO_INDEX) continue;
+        const struct snag_process_info *parent = &trace->processes[process->parent];
+        if (!trace->files[index].has_process_info) {
+            process->argc = parent->argc;
+            process->argv = parent->argv;
+            process->exe = parent->exe;
+        }
+        for (size_t module = 0; module < module_count; module++) {
+            if (trace->modules[module].process != parent->index) continue;
+            if (GROW(trace->modules, trace->module_capacity, trace->module_count)) return;
+            struct snag_module_info copy = trace->modules[module];
+            copy.process = process->index;
+            copy.path = strdup(copy.path);
+            if (copy.build_id_size) {
+                uint8_t *id = malloc(copy.build_id_size);
+                if (id) memcpy(id, copy.build_id, copy.build_id_size);
+                copy.build_id = id;
+                if (!id) copy.build_id_size = 0;
+            }
+            if (!copy.path) return;
+            trace->modules[trace->module_count++] = copy;
+        }
+    }
+}
+
+static void finish(struct snag_trace *trace)
+{
+    /* The trace starts at the launcher's start, or at the earliest process anchor. */
+    uint64_t start = UINT64_MAX, realtime = 0;
+    if (trace->has_launcher && trace->launcher.start_monotonic_ns) {
+        start = trace->launcher.start_monotonic_ns;
+        realtime = trace->launcher.start_realtime_ns;
+    }
+    for (size_t index = 0; index < trace->file_count; index++) {
+        const struct trace_file *file = &trace->files[index];
+        if (file->header.anchor_monotonic_ns < start) {
+            start = file->header.anchor_monotonic_ns;
+            realtime = file->header.anchor_realtime_ns;
+        }
+    }
+    trace->start_monotonic_ns = start == UINT64_MAX ? 0 : start;
+    trace->start_realtime_ns = realtime;
+
+    for (size_t index = 0; index < trace->file_count; index++) {
+        struct trace_file *file = &trace->files[index];
+        struct snag_process_info *process = &trace->processes[index];
+        const struct snag_file_header *header = &file->header;
+        process->index = (uint32_t)index;
+        process->pid = header->pid;
+        process->ppid = header->ppid;
+        process->image_seq = header->image_seq;
+        process->forked = (header->flags & SNAG_FILE_FOLLOWS_FORK) != 0;
+        process->exit_kind = header->exit_kind;
+        process->exit_value = header->exit_value;
+        process->dropped_records = header->dropped_records;
+        process->file = file->path;
+        process->first_thread = file->first_thread;
+        process->thread_count = file->thread_count;
+        process->start_ns = trace_ns(trace, file, header->anchor_ticks);
+        uint64_t end_ticks = header->end_ticks > file->end_ticks ? header->end_ticks : file->end_ticks;
+        process->end_ns = trace_ns(trace, file, end_ticks);
+        const struct snag_launcher_entry *entry = launcher_entry_for(trace, header->pid);
+        if (entry && entry->exit_kind != SNAG_EXIT_UNKNOWN && process->exit_kind != SNAG_EXIT_EXEC) {
+            /* The launcher saw how it really ended (a signal, for one). */
+            process->exit_kind = entry->exit_kind;
+            process->exit_value = entry->exit_value;
+            if (entry->end_monotonic_ns > trace->start_monotonic_ns &&
+                entry->end_monotonic_ns - trace->start_monotonic_ns > process->end_ns)
+                process->end_ns = entry->end_monotonic_ns - trace->start_monotonic_ns;
+        }
+        if (!process->argv) {
+            static const char *const no_argv[] = {"", NULL};
+            process->argv = no_argv;
+            process->exe = "";
+        }
+        if (process->end_ns > trace->end_ns) trace->end_ns = process->end_ns;
+    }
+    /* parents: the newest image of the parent pid that started before the child */
+    for (size_t index = 0; index < trace->file_count; index++) {
+        struct snag_process_info *process = &trace->processes[index];
+        process->parent = SNAG_NO_INDEX;
+        int32_t parent_pid = process->forked ? trace->files[index].header.fork_parent_pid : process->ppid;
+        for (size_t other = 0; other < trace->file_count; other++) {
+            const struct snag_process_info *candidate = &trace->processes[other];
+            if (other == index || candidate->pid != parent_pid || candidate->start_ns > process->start_ns) continue;
+            if (process->parent == SNAG_NO_INDEX || trace->processes[process->parent].start_ns < candidate->start_ns)
+                process->parent = (uint32_t)other;
+        }
+    }
+    for (size_t index = 0; index < trace->thread_count; index++) {
+        struct thread_build *thread = &trace->threads[index];
+        const struct trace_file *file = &trace->files[thread->file];
+        const struct snag_process_info *process = &trace->processes[thread->file];
+        thread->info.index = (uint32_t)index;
+        thread->info.process = (uint32_t)thread->file;
+        thread->info.start_ns = thread->has_ticks ? trace_ns(trace, file, thread->first_ticks) : process->start_ns;
+        if (thread->info.is_main && process->start_ns < thread->info.start_ns)
+            thread->info.start_ns = process->start_ns;
+        /* Without an exit record the thread lived as long as its process. */
+        thread->info.end_ns = thread->has_exit ? trace_ns(trace, file, thread->exit_ticks) : process->end_ns;
+        if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
+    }
+    for (size_t index = 0; index < trace->module_count; index++) {
+        struct snag_module_info *module = &trace->modules[index];
+        module->load_ns = trace_ns(trace, &trace->files[module->process], module->load_ns);
+    }
+    apply_names(trace);
+    inherit_from_parents(trace);
+}
+
+struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_size)
+{
+    struct snag_trace *trace = calloc(1, sizeof *trace);
+    if (!trace) {
+        set_error(error, error_size, "%s: out of memory", path);
+        return NULL;
+    }
+    char **names = NULL;
+    size_t count = 0;
+    if (list_files(trace, path, &names, &count, error, error_size)) goto fail;
+    trace->files = calloc(count, sizeof *trace->files);
+    trace->processes = calloc(count, sizeof *trace->processes);
+    if (!trace->files || !trace->processes) {
+        set_error(error, error_size, "%s: out of memory", path);
+        goto fail;
+    }
+    size_t used = 0;
+    for (size_t index = 0; index < count; index++) {
+        struct trace_file *file = &trace->files[used];
+        file->path = names[index];
+        names[index] = NULL;
+        trace->file_count = used + 1;
+        if (map_file(file->path, &file->data, &file->size, error, error_size)) goto fail;
+        /* A process that died while creating its file leaves an empty or
+         * zero header: it recorded nothing, which is no reason to refuse the rest. */
+        if (count > 1 && (file->size == 0 || (file->size >= 8 && all_zero(file->data, 8)))) {
+            warn(trace, "%s: empty (the process ended before it recorded anything); skipped", file->path);
+            if (file->size) munmap((void *)file->data, file->size);
+            free(file->path);
+            memset(file, 0, sizeof *file);
+            trace->file_count = used;
+            continue;
+        }
+        file->process = (uint32_t)used;
+        if (load_file(trace, (uint32_t)used, error, error_size)) goto fail;
+        used++;
+    }
+    trace->file_count = used;
+    if (used == 0) {
+        set_error(error, error_size, "%s: every process file is empty: the program recorded nothing", path);
+        goto fail;
+    }
+    free(names);
+    names = NULL;
+    finish(trace);
+    trace->thread_infos = calloc(trace->thread_count ? trace->thread_count : 1, sizeof *trace->thread_infos);
+    if (!trace->thread_infos) {
+        set_error(error, error_size, "%s: out of memory", path);
+        goto fail;
+    }
+    for (size_t index = 0; index < trace->thread_count; index++) trace->thread_infos[index] = trace->threads[index].info;
+    return trace;
+fail:
+    if (names)
+        for (size_t index = 0; index < count; index++) free(names[index]);
+    free(names);
+    snag_trace_close(trace);
+    return NULL;
+}
+
+void snag_trace_close(struct snag_trace *trace)
+{
+    if (!trace) return;
+    for (size_t index = 0; index < trace->file_count; index++) {
+        if (trace->files[index].size) munmap((void *)trace->files[index].data, trace->files[index].size);
+        free(trace->files[index].path);
+    }
+    for (size_t index = 0; index < trace->thread_count; index++) free(trace->threads[index].chunks);
+    for (size_t index = 0; index < trace->module_count; index++) {
+        free((void *)trace->modules[index].path);
+        free((void *)trace->modules[index].build_id);
+    }
+    for (size_t index = 0; index < trace->name_count; index++) free(trace->names[index].name);
+    for (size_t index = 0; index < trace->semaphore_count; index++) free(trace->semaphores[index].name);
+    for (size_t index = 0; index < trace->warning_count; index++) free(trace->warnings[index]);
+    for (size_t index = 0; index < trace->argv_storage_count; index++) {
+        char **argv = (char **)trace->argv_storage[index];
+        for (size_t arg = 0; argv[arg]; arg++) free(argv[arg]);
+        free(argv);
+    }
+    free(trace->argv_storage);
+    free(trace->files);
+    free(trace->processes);
+    free(trace->threads);
+    free(trace->thread_infos);
+    free(trace->modules);
+    free(trace->names);
+    free(trace->semaphores);
+    free(trace->warnings);
+    free(trace->launcher_entries);
+    free(trace);
+}
+
+size_t snag_trace_warning_count(const struct snag_trace *trace) { return trace->warning_count; }
+const char *snag_trace_warning(const struct snag_trace *trace, size_t index)
+{
+    return index < trace->warning_count ? trace->warnings[index] : NULL;
+}
+uint64_t snag_trace_start_monotonic_ns(const struct snag_trace *trace) { return trace->start_monotonic_ns; }
+uint64_t snag_trace_start_realtime_ns(const struct snag_trace *trace) { return trace->start_realtime_ns; }
+uint64_t snag_trace_end_ns(const struct snag_trace *trace) { return trace->end_ns; }
+uint64_t snag_trace_event_count(const struct snag_trace *trace) { return trace->event_count; }
+size_t snag_trace_process_count(const struct snag_trace *trace) { return trace->file_count; }
+const struct snag_process_info *snag_trace_process(const struct snag_trace *trace, size_t index)
+{
+    return index < trace->file_count ? &trace->processes[index] : NULL;
+}
+size_t snag_trace_thread_count(const struct snag_trace *trace) { return trace->thread_count; }
+const struct snag_thread_info *snag_trace_thread(const struct snag_trace *trace, size_t index)
+{
+    return index < trace->thread_count ? &trace->thread_infos[index] : NULL;
+}
+size_t snag_trace_module_count(const struct snag_trace *trace) { return trace->module_count; }
+const struct snag_module_info *snag_trace_module(const struct snag_trace *trace, size_t index)
+{
+    return index < trace->module_count ? &trace->modules[index] : NULL;
+}
+
+const char *snag_trace_semaphore_name(const struct snag_trace *trace, uint32_t process, uint64_t address)
+{
+    for (size_t index = trace->semaphore_count; index-- > 0;)
+        if (trace->semaphores[index].process == process && trace->semaphores[index].address == address)
+            return trace->semaphores[index].name;
+    return NULL;
+}
+
+/* ---- event cursors ---- */
+
+struct thread_cursor {
+    const struct snag_trace *trace;
+    const struct thread_build *thread;
+    const struct trace_file *file;
+    size_t chunk;
+    uint64_t offset;
+    struct snag_event current;
+    bool has_current;
+};
+
+struct snag_event_cursor {
+    struct thread_cursor *threads;
+    size_t thread_count;
+    size_t *heap; /* indexes into threads, ordered by current event time */
+    size_t heap_size;
+};
+
+/* Decodes the thread's next event into cursor->current. */
+static bool thread_cursor_advance(struct thread_cursor *cursor)
+{
+    const struct thread_build *thread = cursor->thread;
+    const struct trace_file *file = cursor->file;
+    uint64_t spelled_site = 0, spelled_object = 0;
+    bool has_spelled_object = false;
+    while (cursor->chunk < thread->chunk_count) {
+        const struct chunk_ref *chunk = &thread->chunks[cursor->chunk];
+        if (cursor->offset < chunk->records_offset) cursor->offset = chunk->records_offset;
+        while (cursor->offset + 16 <= chunk->valid_end) {
+            const uint8_t *record = file->data + cursor->offset;
+            uint64_t word0 = load64(record), word1 = load64(record + 8);
+            uint8_t type = (uint8_t)word0;
+            if (type >= SNAG_RECORD_VARIABLE) {
+                cursor->offset += word1 & 0xffffffffu; /* checked when the trace was opened */
+                continue;
+            }
+            cursor->offset += 16;
+            unsigned object_class = type >> 4, op = type & 0xf;
+            if (object_class == SNAG_CLASS_CONTROL) {
+                if (type == SNAG_REC_SITE) spelled_site = word1;
+                else if (type == SNAG_REC_OBJECT) {
+                    spelled_object = word1;
+                    has_spelled_object = true;
+                }
+                continue;
+            }
+            struct snag_event *event = &cursor->current;
+            uint16_t aux = (uint16_t)(word1 >> 48);
+            event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
+            event->thread = thread->info.index;
+            event->process = file->process;
+            event->object_class = (uint8_t)object_class;
+            event->op = (uint8_t)op;
+            event->object = has_spelled_object ? spelled_object : (word1 & SNAG_ADDRESS_MASK);
+            if (op_has_site(op)) {
+                event->site = resolve_site(file, aux, spelled_site);
+                event->aux = 0;
+            } else {
+                event->site = 0;
+                event->aux = aux;
+            }
+            return true;
+        }
+        cursor->chunk++;
+        cursor->offset = 0;
+    }
+    return false;
+}
+
+static void thread_cursor_init(struct thread_cursor *cursor, const struct snag_trace *trace, uint32_t thread)
+{
+    memset(cursor, 0, sizeof *cursor);
+    cursor->trace = trace;
+    cursor->thread = &trace->threads[thread];
+    cursor->file = &trace->files[trace->threads[thread].file];
+    cursor->has_current = thread_cursor_advance(cursor);
+}
+
+static bool heap_less(const struct snag_event_cursor *cursor, size_t left, size_t right)
+{
+    const struct snag_event *a = &cursor->threads[cursor->heap[left]].current;
+    const struct snag_event *b = &cursor->threads[cursor->heap[right]].current;
+    return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->thread < b->thread);
+}
+
+static void heap_swap(struct snag_event_cursor *cursor, size_t left, size_t right)
+{
+    size_t kept = cursor->heap[left];
+    cursor->heap[left] = cursor->heap[right];
+    cursor->heap[right] = kept;
+}
+
+static void heap_down(struct snag_event_cursor *cursor, size_t index)
+{
+    for (;;) {
+        size_t smallest = index, left = 2 * index + 1, right = left + 1;
+        if (left < cursor->heap_size && heap_less(cursor, left, smallest)) smallest = left;
+        if (right < cursor->heap_size && heap_less(cursor, right, smallest)) smallest = right;
+        if (smallest == index) return;
+        heap_swap(cursor, index, smallest);
+        index = smallest;
+    }
+}
+
+static struct snag_event_cursor *cursor_new(const struct snag_trace *trace, uint32_t first, uint32_t count)
+{
+    struct snag_event_cursor *cursor = calloc(1, sizeof *cursor);
+    if (!cursor) return NULL;
+    cursor->threads = calloc(count ? count : 1, sizeof *cursor->threads);
+    cursor->heap = calloc(count ? count : 1, sizeof *cursor->heap);
+    if (!cursor->threads || !cursor->heap) {
+        snag_event_cursor_free(cursor);
+        return NULL;
+    }
+    cursor->thread_count = count;
+    for (uint32_t index = 0; index < count; index++) {
+        thread_cursor_init(&cursor->threads[index], trace, first + index);
+        if (cursor->threads[index].has_current) cursor->heap[cursor->heap_size++] = index;
+    }
+    for (size_t index = cursor->heap_size / 2; index-- > 0;) heap_down(cursor, index);
+    return cursor;
+}
+
+struct snag_event_cursor *snag_events_all(const struct snag_trace *trace)
+{
+    return cursor_new(trace, 0, (uint32_t)trace->thread_count);
+}
+
+struct snag_event_cursor *snag_events_of_thread(const struct snag_trace *trace, uint32_t thread)
+{
+    if (thread >= trace->thread_count) return NULL;
+    return cursor_new(trace, thread, 1);
+}
+
+int snag_event_next(struct snag_event_cursor *cursor, struct snag_event *event)
+{
+    if (!cursor || cursor->heap_size == 0) return 0;
+    struct thread_cursor *thread = &cursor->threads[cursor->heap[0]];
+    *event = thread->current;
+    thread->has_current = thread_cursor_advance(thread);
+    if (!thread->has_current) cursor->heap[0] = cursor->heap[--cursor->heap_size];
+    heap_down(cursor, 0);
+    return 1;
+}
+
+void snag_event_cursor_free(struct snag_event_cursor *cursor)
+{
+    if (!cursor) return;
+    free(cursor->threads);
+    free(cursor->heap);
+    free(cursor);
+}

@@ -1,0 +1,56 @@
+/* Safe display of untrusted text (see snag/text.h). */
+#include "snag/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at `bytes`, or 0 if it is not one
+ * (overlong forms, surrogates and C1 controls included). */
+static size_t utf8_sequence(const unsigned char *bytes)
+{
+    unsigned char lead = bytes[0];
+    if (lead < 0x80) return 1;
+    size_t length = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 && lead <= 0xdf ? 2 : 0;
+    if (length == 0 || (lead >= 0xf0 && length != 4)) return 0;
+    for (size_t index = 1; index < length; index++)
+        if ((bytes[index] & 0xc0) != 0x80) return 0;
+    unsigned long point = lead & (0x7f >> length);
+    for (size_t index = 1; index < length; index++) point = (point << 6) | (bytes[index] & 0x3f);
+    if ((length == 3 && point < 0x800) || (length == 4 && (point < 0x10000 || point > 0x10ffff))) return 0;
+    if (point >= 0xd800 && point <= 0xdfff) return 0;
+    if (point >= 0x80 && point <= 0x9f) return 0; /* C1 controls: CSI is 0x9b */
+    return length;
+}
+
+char *snag_text_sanitize(const char *text, char *out, size_t size)
+{
+    if (!size) return out;
+    size_t used = 0;
+    const unsigned char *bytes = (const unsigned char *)(text ? text : "");
+    while (*bytes) {
+        size_t length = utf8_sequence(bytes);
+        if (length == 1 && (*bytes < 0x20 || *bytes == 0x7f)) length = 0;
+        if (length) {
+            if (used + length >= size) break;
+            memcpy(out + used, bytes, length);
+            used += length;
+            bytes += length;
+        } else {
+            if (used + 4 >= size) break;
+            snprintf(out + used, 5, "\\x%02x", *bytes);
+            used += 4;
+            bytes++;
+        }
+    }
+    out[used] = '\0';
+    return out;
+}
+
+char *snag_text_duration(uint64_t ns, char *out, size_t size)
+{
+    if (ns < 1000) snprintf(out, size, "%llu ns", (unsigned long long)ns);
+    else if (ns < 1000000) snprintf(out, size, "%.2f us", (double)ns / 1e3);
+    else if (ns < 1000000000) snprintf(out, size, "%.2f ms", (double)ns / 1e6);
+    else snprintf(out, size, "%.2f s", (double)ns / 1e9);
+    return out;
+}

@@ -1,0 +1,391 @@
+/* snag report: what a trace says, as text for people or JSON for programs. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json.h"
+#include "snag/lockstats.h"
+#include "snag/names.h"
+#include "snag/text.h"
+
+#define DEFAULT_LOCK_ROWS 20
+#define SITES_PER_LOCK 5
+
+static const char *lock_type_name(uint8_t object_class)
+{
+    return snag_class_name(object_class);
+}
+
+static void print_exit(FILE *out, const struct snag_process_info *process)
+{
+    switch (process->exit_kind) {
+    case SNAG_EXIT_STATUS: fprintf(out, "exit %d", process->exit_value); break;
+    case SNAG_EXIT_SIGNAL: fprintf(out, "killed by signal %d (%s)", process->exit_value, strsignal(process->exit_value)); break;
+    case SNAG_EXIT_EXEC: fprintf(out, "replaced by exec"); break;
+    default: fprintf(out, "end unknown (killed, or still running)"); break;
+    }
+}
+
+static void print_command_line(FILE *out, const struct snag_process_info *process)
+{
+    char safe[512];
+    for (uint32_t index = 0; index < process->argc && index < 16; index++)
+        fprintf(out, "%s%s", index ? " " : "", snag_text_sanitize(process->argv[index], safe, sizeof safe));
+    if (process->argc > 16) fprintf(out, " ...");
+    if (process->argc == 0) fprintf(out, "%s", snag_text_sanitize(process->exe, safe, sizeof safe));
+}
+
+/* One line per lock, most waited-for first; call sites under each. */
+static void print_locks(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                        struct snag_names *names, size_t rows)
+{
+    size_t count = snag_lockstats_lock_count(stats);
+    fprintf(out, "\nLocks by total wait time (%zu lock%s and sync objects", count, count == 1 ? "" : "s");
+    if (rows < count) fprintf(out, ", top %zu shown; --all for every one", rows);
+    fprintf(out, ")\n");
+    if (count == 0) {
+        fprintf(out, "  (none: the program used no intercepted lock)\n");
+        return;
+    }
+    fprintf(out, "  %-8s %-36s %10s %10s %10s %10s %10s %10s\n", "TYPE", "LOCK", "ACQUIRED", "CONTENDED", "WAIT",
+            "WAIT MAX", "HOLD", "HOLD MAX");
+    for (size_t index = 0; index < count && index < rows; index++) {
+        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+        char label[512], wait[32], wait_max[32], hold[32], hold_max[32];
+        snag_names_lock_label(names, lock, label, sizeof label);
+        fprintf(out, "  %-8s %-36s %10" PRIu64 " %10" PRIu64 " %10s %10s %10s %10s\n", lock_type_name(lock->object_class),
+                label, lock->acquisitions, lock->contended, snag_text_duration(lock->wait_ns_total, wait, sizeof wait),
+                snag_text_duration(lock->wait_ns_max, wait_max, sizeof wait_max),
+                snag_text_duration(lock->hold_ns_total, hold, sizeof hold),
+                snag_text_duration(lock->hold_ns_max, hold_max, sizeof hold_max));
+        if (snag_trace_process_count(trace) > 1)
+            fprintf(out, "           in process %d\n", snag_trace_process(trace, lock->process)->pid);
+        if (lock->reacquisitions || lock->try_busy || lock->failures || lock->signals) {
+            fprintf(out, "          ");
+            if (lock->reacquisitions) fprintf(out, " %" PRIu64 " re-locks by condvar waits;", lock->reacquisitions);
+            if (lock->try_busy) fprintf(out, " %" PRIu64 " try-calls found it busy;", lock->try_busy);
+            if (lock->failures) fprintf(out, " %" PRIu64 " calls failed or timed out;", lock->failures);
+            if (lock->signals)
+                fprintf(out, " %" PRIu64 " %s;", lock->signals,
+                        lock->object_class == SNAG_CLASS_SEM ? "posts" : "signals/broadcasts");
+            fprintf(out, "\n");
+        }
+        for (size_t site = 0; site < lock->site_count && site < SITES_PER_LOCK; site++) {
+            const struct snag_site_stats *entry = &lock->sites[site];
+            char where[768], waited[32];
+            fprintf(out, "           at %-45s %10" PRIu64 " %10" PRIu64 " %10s\n",
+                    snag_names_site_text(names, lock->process, entry->site, where, sizeof where),
+                    entry->acquisitions, entry->contended,
+                    snag_text_duration(entry->wait_ns_total, waited, sizeof waited));
+        }
+        if (lock->site_count > SITES_PER_LOCK)
+            fprintf(out, "           ... and %zu more call sites\n", lock->site_count - SITES_PER_LOCK);
+    }
+}
+
+static void print_threads(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats)
+{
+    fprintf(out, "\nThreads\n  %-8s %-7s %-16s %12s %10s  %s\n", "PID", "TID", "NAME", "LIFETIME", "ACQUIRED",
+            "BLOCKED IN (lock / cond / sem / barrier / join)");
+    for (size_t index = 0; index < snag_trace_thread_count(trace); index++) {
+        const struct snag_thread_info *thread = snag_trace_thread(trace, index);
+        const struct snag_thread_stats *figures = snag_lockstats_thread(stats, (uint32_t)index);
+        char name[64], life[32], blocked[SNAG_BLOCK_KINDS][32];
+        snag_text_sanitize(thread->name, name, sizeof name);
+        fprintf(out, "  %-8d %-7d %-16s %12s %10" PRIu64 "  ", snag_trace_process(trace, thread->process)->pid,
+                thread->tid, name, snag_text_duration(thread->end_ns - thread->start_ns, life, sizeof life),
+                figures->acquisitions);
+        for (int kind = 0; kind < SNAG_BLOCK_KINDS; kind++)
+            fprintf(out, "%s%s", kind ? " / " : "",
+                    snag_text_duration(figures->blocked_ns[kind], blocked[kind], sizeof blocked[kind]));
+        fprintf(out, "\n");
+    }
+}
+
+static void print_text(FILE *out, const char *path, const struct snag_trace *trace,
+                       const struct snag_lockstats *stats, struct snag_names *names, size_t rows)
+{
+    char safe[4096], duration[32];
+    fprintf(out, "snag report: %s\n", snag_text_sanitize(path, safe, sizeof safe));
+    fprintf(out, "%zu process%s, %zu thread%s, %" PRIu64 " events over %s\n", snag_trace_process_count(trace),
+            snag_trace_process_count(trace) == 1 ? "" : "es", snag_trace_thread_count(trace),
+            snag_trace_thread_count(trace) == 1 ? "" : "s", snag_trace_event_count(trace),
+            snag_text_duration(snag_trace_end_ns(trace), duration, sizeof duration));
+    for (size_t index = 0; index < snag_trace_process_count(trace); index++) {
+        const struct snag_process_info *process = snag_trace_process(trace, index);
+        fprintf(out, "  process %d (parent %d): ", process->pid, process->ppid);
+        print_command_line(out, process);
+        fprintf(out, "\n    %zu thread%s, ", (size_t)process->thread_count, process->thread_count == 1 ? "" : "s");
+        print_exit(out, process);
+        if (process->dropped_records) fprintf(out, ", %" PRIu64 " records lost", process->dropped_records);
+        fprintf(out, "\n");
+    }
+    print_locks(out, trace, stats, names, rows);
+    print_threads(out, trace, stats);
+    for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
+        fprintf(out, "warning: %s\n", snag_text_sanitize(snag_trace_warning(trace, index), safe, sizeof safe));
+}
+
+static void json_site(struct json *json, struct snag_names *names, uint32_t process,
+                      const struct snag_site_stats *site)
+{
+    struct snag_code_location location;
+    int found = snag_names_site(names, process, site->site, &location) == 0;
+    json_begin_object(json);
+    json_key(json, "function");
+    if (found && location.function) json_string(json, location.function);
+    else json_null(json);
+    json_key(json, "file");
+    if (found && location.file) json_string(json, location.file);
+    else json_null(json);
+    json_key(json, "line");
+    json_uint(json, found ? (uint64_t)location.line : 0);
+    json_key(json, "module");
+    if (found && location.module) json_string(json, location.module);
+    else json_null(json);
+    json_key(json, "module_offset");
+    json_uint(json, found ? location.module_offset : 0);
+    json_key(json, "acquisitions");
+    json_uint(json, site->acquisitions);
+    json_key(json, "contended");
+    json_uint(json, site->contended);
+    json_key(json, "wait_ns_total");
+    json_uint(json, site->wait_ns_total);
+    json_end_object(json);
+}
+
+static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats)
+{
+    json_key(json, "processes");
+    json_begin_array(json);
+    for (size_t index = 0; index < snag_trace_process_count(trace); index++) {
+        const struct snag_process_info *process = snag_trace_process(trace, index);
+        json_begin_object(json);
+        json_key(json, "pid");
+        json_int(json, process->pid);
+        json_key(json, "ppid");
+        json_int(json, process->ppid);
+        json_key(json, "argv");
+        json_begin_array(json);
+        for (uint32_t arg = 0; arg < process->argc; arg++) json_string(json, process->argv[arg]);
+        json_end_array(json);
+        json_key(json, "exe");
+        json_string(json, process->exe);
+        json_key(json, "exit");
+        if (process->exit_kind == SNAG_EXIT_STATUS || process->exit_kind == SNAG_EXIT_SIGNAL) {
+            json_begin_object(json);
+            json_key(json, process->exit_kind == SNAG_EXIT_STATUS ? "status" : "signal");
+            json_int(json, process->exit_value);
+            json_end_object(json);
+        } else {
+            json_null(json);
+        }
+        json_key(json, "start_ns");
+        json_uint(json, process->start_ns);
+        json_key(json, "end_ns");
+        json_uint(json, process->end_ns);
+        json_key(json, "dropped_records");
+        json_uint(json, process->dropped_records);
+        json_key(json, "threads");
+        json_begin_array(json);
+        for (uint32_t local = 0; local < process->thread_count; local++) {
+            const struct snag_thread_info *thread = snag_trace_thread(trace, process->first_thread + local);
+            const struct snag_thread_stats *figures = snag_lockstats_thread(stats, thread->index);
+            json_begin_object(json);
+            json_key(json, "tid");
+            json_int(json, thread->tid);
+            json_key(json, "name");
+            json_string(json, thread->name);
+            json_key(json, "main");
+            json_uint(json, (uint64_t)thread->is_main);
+            json_key(json, "start_ns");
+            json_uint(json, thread->start_ns);
+            json_key(json, "end_ns");
+            json_uint(json, thread->end_ns);
+            json_key(json, "events");
+            json_uint(json, thread->event_count);
+            json_key(json, "acquisitions");
+            json_uint(json, figures->acquisitions);
+            json_key(json, "blocked_ns");
+            json_begin_object(json);
+            for (int kind = 0; kind < SNAG_BLOCK_KINDS; kind++) {
+                json_key(json, snag_block_kind_name((enum snag_block_kind)kind));
+                json_uint(json, figures->blocked_ns[kind]);
+            }
+            json_end_object(json);
+            json_end_object(json);
+        }
+        json_end_array(json);
+        json_end_object(json);
+    }
+    json_end_array(json);
+}
+
+static void json_locks(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                       struct snag_names *names)
+{
+    json_key(json, "locks");
+    json_begin_array(json);
+    for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++) {
+        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+        char text[1024];
+        json_begin_object(json);
+        json_key(json, "pid");
+        json_int(json, snag_trace_process(trace, lock->process)->pid);
+        json_key(json, "id");
+        json_string(json, snag_names_lock_id(trace, lock, text, sizeof text));
+        json_key(json, "type");
+        json_string(json, lock_type_name(lock->object_class));
+        json_key(json, "label");
+        json_string(json, snag_names_lock_label(names, lock, text, sizeof text));
+        const struct {
+            const char *key;
+            uint64_t value;
+        } figures[] = {
+            {"acquisitions", lock->acquisitions},   {"shared_acquisitions", lock->shared_acquisitions},
+            {"contended", lock->contended},         {"reacquisitions", lock->reacquisitions},
+            {"try_busy", lock->try_busy},           {"failures", lock->failures},
+            {"signals", lock->signals},             {"wait_ns_total", lock->wait_ns_total},
+            {"wait_ns_max", lock->wait_ns_max},     {"hold_ns_total", lock->hold_ns_total},
+            {"hold_ns_max", lock->hold_ns_max},
+        };
+        for (size_t figure = 0; figure < sizeof figures / sizeof figures[0]; figure++) {
+            json_key(json, figures[figure].key);
+            json_uint(json, figures[figure].value);
+        }
+        json_key(json, "sites");
+        json_begin_array(json);
+        for (size_t site = 0; site < lock->site_count; site++) json_site(json, names, lock->process, &lock->sites[site]);
+        json_end_array(json);
+        json_end_object(json);
+    }
+    json_end_array(json);
+}
+
+static void print_json(FILE *out, const char *path, const struct snag_trace *trace,
+                       const struct snag_lockstats *stats, struct snag_names *names)
+{
+    struct json json = {.out = out};
+    json_begin_object(&json);
+    json_key(&json, "trace");
+    json_string(&json, path);
+    json_key(&json, "format_version");
+    json_uint(&json, SNAG_FORMAT_VERSION);
+    json_key(&json, "duration_ns");
+    json_uint(&json, snag_trace_end_ns(trace));
+    json_key(&json, "events");
+    json_uint(&json, snag_trace_event_count(trace));
+    json_processes(&json, trace, stats);
+    json_locks(&json, trace, stats, names);
+    json_key(&json, "findings");
+    json_begin_array(&json);
+    json_end_array(&json);
+    json_key(&json, "warnings");
+    json_begin_array(&json);
+    for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
+        json_string(&json, snag_trace_warning(trace, index));
+    json_end_array(&json);
+    json_end_object(&json);
+    fputc('\n', out);
+}
+
+int snag_report_open(const char *path, struct snag_trace **trace, struct snag_lockstats **stats,
+                     struct snag_names **names)
+{
+    char error[1024], safe[1100];
+    *trace = snag_trace_open(path, error, sizeof error);
+    if (!*trace) {
+        fprintf(stderr, "snag: %s\n", snag_text_sanitize(error, safe, sizeof safe));
+        return SNAG_EXIT_BAD_TRACE;
+    }
+    *stats = snag_lockstats_compute(*trace);
+    *names = *stats ? snag_names_new(*trace) : NULL;
+    if (!*stats || !*names) {
+        fprintf(stderr, "snag: %s: out of memory while analysing the trace\n", snag_text_sanitize(path, safe, sizeof safe));
+        snag_lockstats_free(*stats);
+        snag_trace_close(*trace);
+        return SNAG_EXIT_FAILURE;
+    }
+    return 0;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: snag report [--json] [--all] [TRACE]\n"
+            "\n"
+            "Explains a trace recorded by `snag run`: per-lock acquisitions, contention,\n"
+            "wait and hold times with their call sites, and per-thread blocked time.\n"
+            "TRACE defaults to ./snag.trace.\n"
+            "\n"
+            "  --json   machine-readable output (schema in the README)\n"
+            "  --all    every lock, not only the top %d\n",
+            DEFAULT_LOCK_ROWS);
+}
+
+int snag_report_main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"json", no_argument, NULL, 'j'}, {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {0}};
+    int json = 0;
+    size_t rows = DEFAULT_LOCK_ROWS;
+    int option;
+    while ((option = getopt_long(argc, argv, "+jah", options, NULL)) != -1) {
+        switch (option) {
+        case 'j': json = 1; break;
+        case 'a': rows = SIZE_MAX; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return SNAG_EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        usage(stderr);
+        return SNAG_EXIT_USAGE;
+    }
+    const char *path = optind < argc ? argv[optind] : SNAG_DEFAULT_TRACE;
+    struct snag_trace *trace;
+    struct snag_lockstats *stats;
+    struct snag_names *names;
+    int status = snag_report_open(path, &trace, &stats, &names);
+    if (status) return status;
+    if (json) print_json(stdout, path, trace, stats, names);
+    else print_text(stdout, path, trace, stats, names, rows);
+    snag_names_free(names);
+    snag_lockstats_free(stats);
+    snag_trace_close(trace);
+    if (fflush(stdout) != 0) return SNAG_EXIT_FAILURE;
+    return 0;
+}
+
+void snag_report_summary(const char *path, int rows)
+{
+    struct snag_trace *trace;
+    struct snag_lockstats *stats;
+    struct snag_names *names;
+    char safe[4096];
+    snag_text_sanitize(path, safe, sizeof safe);
+    if (snag_report_open(path, &trace, &stats, &names)) return;
+    fprintf(stderr, "snag: trace in %s: %zu process%s, %zu thread%s, %" PRIu64 " events\n", safe,
+            snag_trace_process_count(trace), snag_trace_process_count(trace) == 1 ? "" : "es",
+            snag_trace_thread_count(trace), snag_trace_thread_count(trace) == 1 ? "" : "s",
+            snag_trace_event_count(trace));
+    int shown = 0;
+    for (size_t index = 0; index < snag_lockstats_lock_count(stats) && shown < rows; index++) {
+        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+        if (lock->contended == 0) break; /* sorted by wait: the rest waited for nothing */
+        if (shown++ == 0) fprintf(stderr, "snag: most contended:\n");
+        char label[512], waited[32];
+        fprintf(stderr, "  %-8s %-40s %" PRIu64 " of %" PRIu64 " acquisitions waited, %s in all\n",
+                snag_class_name(lock->object_class), snag_names_lock_label(names, lock, label, sizeof label),
+                lock->contended, lock->acquisitions, snag_text_duration(lock->wait_ns_total, waited, sizeof waited));
+    }
+    if (shown == 0) fprintf(stderr, "snag: no lock was contended\n");
+    fprintf(stderr, "snag: details: snag report %s\n", safe);
+    snag_names_free(names);
+    snag_lockstats_free(stats);
+    snag_trace_close(trace);
+}

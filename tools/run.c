@@ -1,0 +1,439 @@
+/* snag run: runs a program with libsnag.so preloaded into a fresh trace
+ * directory, waits for it, records how it ended, and exits as it did. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#endif
+
+#include "commands.h"
+#include "snag/format.h"
+#include "snag/text.h"
+
+#ifndef SNAG_RELATIVE_LIBDIR
+#define SNAG_RELATIVE_LIBDIR "../lib/snag"
+#endif
+
+static uint64_t clock_ns(clockid_t clock)
+{
+    struct timespec now;
+    clock_gettime(clock, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+/* ---- the run's clock: the same source the shim will pick ---- */
+
+struct run_clock {
+    int use_tsc;
+    uint64_t hz;
+    uint64_t start_raw, start_monotonic_ns, start_realtime_ns;
+};
+
+static uint64_t raw_clock(const struct run_clock *clock)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (clock->use_tsc) return __rdtsc();
+#endif
+    (void)clock;
+    return clock_ns(CLOCK_MONOTONIC);
+}
+
+static void calibrate(struct run_clock *clock)
+{
+    memset(clock, 0, sizeof *clock);
+    clock->hz = 1000000000u;
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned eax, ebx, ecx, edx;
+    if (__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) && eax >= 0x80000007u) {
+        __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx);
+        clock->use_tsc = (edx >> 8) & 1u;
+    }
+    if (clock->use_tsc) {
+        /* 20 ms: a rate good to ~1e-5 for short runs; long runs are
+         * re-measured from start to end. */
+        uint64_t mono0 = clock_ns(CLOCK_MONOTONIC), tsc0 = __rdtsc(), mono1, tsc1;
+        struct timespec pause = {0, 20000000};
+        nanosleep(&pause, NULL);
+        mono1 = clock_ns(CLOCK_MONOTONIC);
+        tsc1 = __rdtsc();
+        clock->hz = (uint64_t)((double)(tsc1 - tsc0) * 1e9 / (double)(mono1 - mono0));
+    }
+#endif
+    clock->start_raw = raw_clock(clock);
+    clock->start_monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+    clock->start_realtime_ns = clock_ns(CLOCK_REALTIME);
+}
+
+/* ---- finding the program and the shim ---- */
+
+static int find_program(const char *name, char *path, size_t size)
+{
+    if (strchr(name, '/')) {
+        snprintf(path, size, "%s", name);
+        return access(path, F_OK) == 0 ? 0 : -1;
+    }
+    const char *search = getenv("PATH");
+    if (!search || !*search) search = "/usr/local/bin:/usr/bin:/bin";
+    while (*search) {
+        const char *end = strchrnul(search, ':');
+        int length = (int)(end - search);
+        snprintf(path, size, "%.*s%s%s", length, search, length ? "/" : "", name);
+        struct stat status;
+        if (stat(path, &status) == 0 && S_ISREG(status.st_mode) && access(path, X_OK) == 0) return 0;
+        search = *end ? end + 1 : end;
+    }
+    return -1;
+}
+
+/* Why LD_PRELOAD cannot reach `path`, or NULL if it can. Follows one "#!". */
+static const char *why_untraceable(const char *path, int depth)
+{
+    struct stat status;
+    if (stat(path, &status) != 0) return NULL; /* exec will say */
+    if (((status.st_mode & S_ISUID) && status.st_uid != geteuid()) ||
+        ((status.st_mode & S_ISGID) && status.st_gid != getegid()))
+        return "it is set-user-ID or set-group-ID, and the loader ignores LD_PRELOAD for such programs";
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    unsigned char head[256];
+    ssize_t got = read(fd, head, sizeof head - 1);
+    if (got < 0) got = 0;
+    head[got] = '\0';
+    const char *reason = NULL;
+    if (got >= 2 && head[0] == '#' && head[1] == '!' && depth == 0) {
+        char interpreter[256];
+        if (sscanf((const char *)head + 2, " %255s", interpreter) == 1) reason = why_untraceable(interpreter, 1);
+    } else if (got >= (ssize_t)sizeof(Elf64_Ehdr) && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+               head[EI_CLASS] == ELFCLASS64) {
+        Elf64_Ehdr header;
+        memcpy(&header, head, sizeof header);
+        int dynamic = 0;
+        for (unsigned index = 0; index < header.e_phnum && index < 256; index++) {
+            Elf64_Phdr segment;
+            if (pread(fd, &segment, sizeof segment, (off_t)(header.e_phoff + index * header.e_phentsize)) !=
+                (ssize_t)sizeof segment)
+                break;
+            if (segment.p_type == PT_INTERP) dynamic = 1;
+        }
+        if (!dynamic)
+            reason = "it is statically linked, so no dynamic loader runs to preload libsnag.so; "
+                     "rebuild it dynamically linked to trace it";
+    }
+    close(fd);
+    return reason;
+}
+
+static int find_shim(char *path, size_t size)
+{
+    const char *override = getenv("SNAG_LIBRARY");
+    if (override && *override) {
+        snprintf(path, size, "%s", override);
+        return access(path, R_OK) == 0 ? 0 : -1;
+    }
+    char self[PATH_MAX];
+    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (length <= 0) return -1;
+    self[length] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash) return -1;
+    *slash = '\0';
+    /* installed layout first, then the build tree (build/bin/snag, build/lib/libsnag.so) */
+    const char *candidates[] = {SNAG_RELATIVE_LIBDIR, "../lib"};
+    for (size_t index = 0; index < sizeof candidates / sizeof candidates[0]; index++) {
+        char candidate[PATH_MAX + 64];
+        snprintf(candidate, sizeof candidate, "%s/%s/libsnag.so", self, candidates[index]);
+        if (access(candidate, R_OK) == 0 && realpath(candidate, path)) return 0;
+    }
+    (void)size;
+    return -1;
+}
+
+/* ---- the trace directory ---- */
+
+/* Is `path` a directory snag wrote (only snag files inside)? */
+static int is_snag_trace(const char *path)
+{
+    int directory = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (directory < 0) return 0;
+    int result = 1;
+    DIR *listing = fdopendir(directory);
+    if (!listing) {
+        close(directory);
+        return 0;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(listing))) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        size_t length = strlen(entry->d_name);
+        if (length < 5 || strcmp(entry->d_name + length - 5, ".snag") != 0) result = 0;
+    }
+    closedir(listing);
+    return result;
+}
+
+static int remove_snag_trace(const char *path)
+{
+    int directory = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (directory < 0) return -1;
+    DIR *listing = fdopendir(directory);
+    if (!listing) {
+        close(directory);
+        return -1;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(listing)))
+        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
+            unlinkat(dirfd(listing), entry->d_name, 0);
+    closedir(listing);
+    return rmdir(path);
+}
+
+/* A new, private directory at `path`; an earlier trace there moves to
+ * `path`.old (as perf does with perf.data), anything else is left alone. */
+static int prepare_trace_directory(const char *path)
+{
+    char safe[PATH_MAX * 4 + 1];
+    snag_text_sanitize(path, safe, sizeof safe);
+    struct stat status;
+    if (lstat(path, &status) == 0) {
+        if (!S_ISDIR(status.st_mode) || !is_snag_trace(path)) {
+            fprintf(stderr, "snag: %s exists and is not a snag trace; not touching it: choose another with -o\n", safe);
+            return -1;
+        }
+        char old[PATH_MAX + 8];
+        snprintf(old, sizeof old, "%s.old", path);
+        if (lstat(old, &status) == 0 && (!S_ISDIR(status.st_mode) || !is_snag_trace(old) || remove_snag_trace(old))) {
+            fprintf(stderr, "snag: cannot make room for the previous trace at %s.old: remove it or choose -o\n", safe);
+            return -1;
+        }
+        if (rename(path, old) != 0) {
+            fprintf(stderr, "snag: cannot move the previous trace %s aside: %s\n", safe, strerror(errno));
+            return -1;
+        }
+    }
+    if (mkdir(path, 0700) != 0) {
+        fprintf(stderr, "snag: cannot create the trace directory %s: %s\n", safe, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the launcher file ---- */
+
+static int write_launcher(const char *directory, const struct snag_launcher_header *header,
+                          const struct snag_launcher_entry *entry)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/%s", directory, SNAG_LAUNCHER_FILE);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    int ok = write(fd, header, sizeof *header) == (ssize_t)sizeof *header &&
+             (!entry || write(fd, entry, sizeof *entry) == (ssize_t)sizeof *entry);
+    return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* ---- running ---- */
+
+static void set_env_u64(const char *name, uint64_t value)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)value);
+    setenv(name, text, 1);
+}
+
+static pid_t child_pid;
+
+static void forward_signal(int signal_number)
+{
+    if (child_pid > 0) kill(child_pid, signal_number);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: snag run [-o TRACE] [--quiet] [--] PROGRAM [ARGS...]\n"
+            "\n"
+            "Runs PROGRAM with snag's recorder preloaded (no recompiling) and writes a\n"
+            "trace: a directory with one file per process. snag exits with PROGRAM's\n"
+            "exit status, or 128+N if it died of signal N, and then prints a short\n"
+            "summary to stderr.\n"
+            "\n"
+            "  -o, --output TRACE  where to write the trace (default ./%s; an earlier\n"
+            "                      trace there is moved to TRACE.old)\n"
+            "  -q, --quiet         no summary after the run\n"
+            "\n"
+            "snag's own exit statuses:\n"
+            "  %d  PROGRAM is statically linked or set-user-ID: LD_PRELOAD cannot reach it\n"
+            "  %d  snag failed: the trace location is not writable, libsnag.so is missing\n"
+            "  %d  PROGRAM cannot be executed\n"
+            "  %d  PROGRAM was not found\n"
+            "  %d    bad command line\n"
+            "\n"
+            "Environment: SNAG_MAX_SIZE_MB caps each process's trace file (default 16384);\n"
+            "SNAG_LIBRARY names the libsnag.so to preload.\n",
+            SNAG_DEFAULT_TRACE, SNAG_EXIT_CANNOT_TRACE, SNAG_EXIT_SNAG_ERROR, SNAG_EXIT_CANNOT_EXECUTE,
+            SNAG_EXIT_NOT_FOUND, SNAG_EXIT_USAGE);
+}
+
+int snag_run_main(int argc, char **argv)
+{
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {0}};
+    const char *output = SNAG_DEFAULT_TRACE;
+    int quiet = 0, option;
+    while ((option = getopt_long(argc, argv, "+o:qh", options, NULL)) != -1) {
+        switch (option) {
+        case 'o': output = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return SNAG_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc || !*output) {
+        usage(stderr);
+        return SNAG_EXIT_USAGE;
+    }
+    char **program_argv = argv + optind;
+    char safe_name[1024], program[PATH_MAX], shim[PATH_MAX], trace[PATH_MAX];
+    snag_text_sanitize(program_argv[0], safe_name, sizeof safe_name);
+    if (find_program(program_argv[0], program, sizeof program) != 0) {
+        fprintf(stderr, "snag: %s: program not found%s\n", safe_name,
+                strchr(program_argv[0], '/') ? "" : " in PATH");
+        return SNAG_EXIT_NOT_FOUND;
+    }
+    const char *reason = why_untraceable(program, 0);
+    if (reason) {
+        fprintf(stderr, "snag: cannot trace %s: %s\n", safe_name, reason);
+        return SNAG_EXIT_CANNOT_TRACE;
+    }
+    if (find_shim(shim, sizeof shim) != 0) {
+        fprintf(stderr, "snag: libsnag.so not found next to the snag command (looked in %s and ../lib from %s); "
+                        "set SNAG_LIBRARY to its path\n",
+                SNAG_RELATIVE_LIBDIR, "the directory of snag");
+        return SNAG_EXIT_SNAG_ERROR;
+    }
+    if (prepare_trace_directory(output) != 0) return SNAG_EXIT_SNAG_ERROR;
+    if (!realpath(output, trace)) {
+        fprintf(stderr, "snag: cannot resolve the trace directory: %s\n", strerror(errno));
+        return SNAG_EXIT_SNAG_ERROR;
+    }
+
+    struct run_clock clock;
+    calibrate(&clock);
+    struct snag_launcher_header launcher = {
+        .format_version = SNAG_FORMAT_VERSION,
+        .tick_hz = clock.hz,
+        .clock_source = clock.use_tsc ? SNAG_CLOCK_TSC : SNAG_CLOCK_MONOTONIC,
+        .start_raw_clock = clock.start_raw,
+        .start_monotonic_ns = clock.start_monotonic_ns,
+        .start_realtime_ns = clock.start_realtime_ns,
+    };
+    memcpy(launcher.magic, SNAG_LAUNCHER_MAGIC, sizeof launcher.magic);
+    if (write_launcher(trace, &launcher, NULL) != 0) {
+        fprintf(stderr, "snag: cannot write into the trace directory %s: %s\n", trace, strerror(errno));
+        return SNAG_EXIT_SNAG_ERROR;
+    }
+
+    /* The shim's environment: the preload goes first, keeping the user's own. */
+    const char *existing = getenv("LD_PRELOAD");
+    char *preload;
+    if (asprintf(&preload, "%s%s%s", shim, existing && *existing ? " " : "", existing ? existing : "") < 0)
+        return SNAG_EXIT_SNAG_ERROR;
+    setenv("LD_PRELOAD", preload, 1);
+    free(preload);
+    setenv("SNAG_TRACE_DIR", trace, 1);
+    setenv("SNAG_CLOCK", clock.use_tsc ? "tsc" : "monotonic", 1);
+    set_env_u64("SNAG_TICK_HZ", clock.hz);
+    set_env_u64("SNAG_TICK_ORIGIN", clock.start_raw);
+
+    /* Signals: ^C and ^\ reach the whole foreground group, the program
+     * included, so snag waits them out; TERM and HUP are passed on. */
+    sigset_t blocked, previous;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGQUIT);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGHUP);
+    sigprocmask(SIG_BLOCK, &blocked, &previous);
+    int report_pipe[2];
+    if (pipe2(report_pipe, O_CLOEXEC) != 0) return SNAG_EXIT_SNAG_ERROR;
+    fflush(NULL);
+    child_pid = fork();
+    if (child_pid < 0) {
+        fprintf(stderr, "snag: cannot start %s: %s\n", safe_name, strerror(errno));
+        return SNAG_EXIT_SNAG_ERROR;
+    }
+    if (child_pid == 0) {
+        sigprocmask(SIG_SETMASK, &previous, NULL);
+        close(report_pipe[0]);
+        execvp(program_argv[0], program_argv);
+        int error = errno;
+        ssize_t ignored = write(report_pipe[1], &error, sizeof error);
+        (void)ignored;
+        _exit(SNAG_EXIT_CANNOT_EXECUTE);
+    }
+    close(report_pipe[1]);
+    struct sigaction ignore = {.sa_handler = SIG_IGN}, forward = {.sa_handler = forward_signal};
+    sigaction(SIGINT, &ignore, NULL);
+    sigaction(SIGQUIT, &ignore, NULL);
+    sigaction(SIGTERM, &forward, NULL);
+    sigaction(SIGHUP, &forward, NULL);
+    sigprocmask(SIG_SETMASK, &previous, NULL);
+
+    int exec_error = 0;
+    ssize_t got;
+    do got = read(report_pipe[0], &exec_error, sizeof exec_error);
+    while (got < 0 && errno == EINTR);
+    close(report_pipe[0]);
+    int status = 0;
+    while (waitpid(child_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (got == (ssize_t)sizeof exec_error) {
+        fprintf(stderr, "snag: cannot execute %s: %s\n", safe_name, strerror(exec_error));
+        remove_snag_trace(trace);
+        return exec_error == ENOENT ? SNAG_EXIT_NOT_FOUND : SNAG_EXIT_CANNOT_EXECUTE;
+    }
+
+    /* The rate over the whole run beats the 20 ms calibration. */
+    uint64_t end_raw = raw_clock(&clock), end_monotonic = clock_ns(CLOCK_MONOTONIC);
+    if (clock.use_tsc && end_monotonic - clock.start_monotonic_ns > 200000000u)
+        launcher.tick_hz = (uint64_t)((double)(end_raw - clock.start_raw) * 1e9 /
+                                      (double)(end_monotonic - clock.start_monotonic_ns));
+    launcher.end_raw_clock = end_raw;
+    launcher.end_monotonic_ns = end_monotonic;
+    launcher.child_pid = child_pid;
+    launcher.entry_count = 1;
+    struct snag_launcher_entry entry = {.pid = child_pid, .end_monotonic_ns = end_monotonic};
+    int exit_status;
+    if (WIFSIGNALED(status)) {
+        entry.exit_kind = SNAG_EXIT_SIGNAL;
+        entry.exit_value = WTERMSIG(status);
+        exit_status = 128 + WTERMSIG(status);
+    } else {
+        entry.exit_kind = SNAG_EXIT_STATUS;
+        entry.exit_value = WEXITSTATUS(status);
+        exit_status = WEXITSTATUS(status);
+    }
+    if (write_launcher(trace, &launcher, &entry) != 0)
+        fprintf(stderr, "snag: cannot complete %s/%s: %s\n", trace, SNAG_LAUNCHER_FILE, strerror(errno));
+    if (!quiet) snag_report_summary(output, 3);
+    return exit_status;
+}
