@@ -578,6 +578,46 @@ static const char *code_symbol(Dwfl_Module *mod, uint64_t pc)
     return name;
 }
 
+/* The function scopes physically containing pc, innermost first: inlined
+ * instances, then the real function (nested GNU C functions stop at the
+ * innermost subprogram). Walked by hand rather than with dwarf_getscopes,
+ * which after an inlined instance continues with its abstract origin's
+ * lexical parents, and which leaks its array when it fails on bad DWARF. */
+static int function_chain(Dwarf_Die *cudie, Dwarf_Addr pc, Dwarf_Die out[MAX_FRAMES])
+{
+    enum { MAX_DEPTH = 256 }; /* corrupt DWARF must not loop or overflow */
+    Dwarf_Die outer_first[MAX_DEPTH];
+    int n = 0;
+    Dwarf_Die cur = *cudie;
+    for (int depth = 0; depth < MAX_DEPTH; depth++) {
+        Dwarf_Die child;
+        if (dwarf_child(&cur, &child) != 0)
+            break;
+        bool descended = false;
+        do {
+            int tag = dwarf_tag(&child);
+            if ((tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
+                dwarf_haspc(&child, pc) > 0) {
+                if (tag == DW_TAG_subprogram)
+                    n = 0; /* a nested function: the outer one is not a caller */
+                if (tag != DW_TAG_lexical_block)
+                    outer_first[n++] = child;
+                cur = child;
+                descended = true;
+                break;
+            }
+        } while (dwarf_siblingof(&child, &child) == 0);
+        if (!descended)
+            break;
+    }
+    /* innermost first; a chain deeper than we record loses its outer end,
+     * like a truncated backtrace, so frame 0 always matches its line */
+    int kept = n < MAX_FRAMES ? n : MAX_FRAMES;
+    for (int i = 0; i < kept; i++)
+        out[i] = outer_first[n - 1 - i];
+    return kept;
+}
+
 static int resolve_frames(struct snag_symbolizer *s, struct sym_file *f, uint64_t pc, struct frame_rec *out)
 {
     Dwfl_Module *mod = f->mod;
@@ -595,33 +635,18 @@ static int resolve_frames(struct snag_symbolizer *s, struct sym_file *f, uint64_
     Dwarf_Die *cudie_p = dwfl_module_addrdie(mod, pc, &dwbias);
     if (cudie_p) {
         Dwarf_Die cudie = *cudie_p;
-        Dwarf_Die *scopes = NULL;
-        int nscopes = dwarf_getscopes(&cudie, pc - dwbias, &scopes);
-        /* Past an inlined_subroutine, dwarf_getscopes continues with the
-         * lexical parents of its abstract origin (for variable lookup); the
-         * chain of callers is the physical nesting of the innermost scope. */
-        Dwarf_Die *chain = NULL;
-        int nchain = nscopes > 0 ? dwarf_getscopes_die(&scopes[0], &chain) : -1;
-        if (nchain > 0) {
-            free(scopes);
-            scopes = chain;
-            nscopes = nchain;
-        }
+        Dwarf_Die chain[MAX_FRAMES];
+        int nchain = function_chain(&cudie, pc - dwbias, chain);
         const char *cur_file = line_file;
         int cur_line = line;
-        for (int i = 0; i < nscopes && n < MAX_FRAMES; i++) {
-            int tag = dwarf_tag(&scopes[i]);
-            if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
-                continue;
-            out[n].function = intern(s, die_name(&scopes[i]));
+        for (int i = 0; i < nchain; i++) {
+            out[n].function = intern(s, die_name(&chain[i]));
             out[n].file = intern(s, cur_file);
             out[n].line = cur_line;
             n++;
-            if (tag == DW_TAG_subprogram)
-                break; /* the real function; an enclosing one would be a GNU nested-function parent */
-            call_site(&scopes[i], &cudie, &cur_file, &cur_line);
+            if (dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine)
+                call_site(&chain[i], &cudie, &cur_file, &cur_line);
         }
-        free(scopes);
     }
     if (n > 0 && !out[n - 1].function)
         out[n - 1].function = intern(s, code_symbol(mod, pc)); /* outermost only: its symbol is its own */

@@ -40,7 +40,9 @@ static inline void snag_emit(uint64_t word0, uint64_t word1)
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
-    if (__builtin_expect(slot >= thread->end, 0)) {
+    /* Room for 16 bytes? (Variable records are multiples of 8, so pos need
+     * not be 16-aligned; pos == end == NULL means no chunk yet.) */
+    if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 16, 0)) {
         slot = snag_writer_refill(thread);
         if (!slot) return;
     }
