@@ -20,6 +20,13 @@ static const char *lock_type_name(uint8_t object_class)
     return snag_class_name(object_class);
 }
 
+/* Locks are what threads contend for; condvars and barriers are what they
+ * wait on by design (an idle worker's wait is not contention). */
+static int is_lock(const struct snag_lock_stats *lock)
+{
+    return lock->object_class != SNAG_CLASS_COND && lock->object_class != SNAG_CLASS_BARRIER;
+}
+
 static void print_exit(FILE *out, const struct snag_process_info *process)
 {
     switch (process->exit_kind) {
@@ -39,51 +46,63 @@ static void print_command_line(FILE *out, const struct snag_process_info *proces
     if (process->argc == 0) fprintf(out, "%s", snag_text_sanitize(process->exe, safe, sizeof safe));
 }
 
-/* One line per lock, most waited-for first; call sites under each. */
-static void print_locks(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
-                        struct snag_names *names, size_t rows)
+static void print_lock_row(FILE *out, const struct snag_trace *trace, const struct snag_lock_stats *lock,
+                           struct snag_names *names)
 {
-    size_t count = snag_lockstats_lock_count(stats);
-    fprintf(out, "\nLocks by total wait time (%zu lock%s and sync objects", count, count == 1 ? "" : "s");
+    char label[512], wait[32], wait_max[32], hold[32], hold_max[32];
+    snag_names_lock_label(names, lock, label, sizeof label);
+    fprintf(out, "  %-8s %-36s %10" PRIu64 " %10" PRIu64 " %10s %10s %10s %10s\n", lock_type_name(lock->object_class),
+            label, lock->acquisitions, lock->contended, snag_text_duration(lock->wait_ns_total, wait, sizeof wait),
+            snag_text_duration(lock->wait_ns_max, wait_max, sizeof wait_max),
+            snag_text_duration(lock->hold_ns_total, hold, sizeof hold),
+            snag_text_duration(lock->hold_ns_max, hold_max, sizeof hold_max));
+    if (snag_trace_process_count(trace) > 1)
+        fprintf(out, "           in process %d\n", snag_trace_process(trace, lock->process)->pid);
+    if (lock->reacquisitions || lock->try_busy || lock->failures || lock->signals) {
+        fprintf(out, "          ");
+        if (lock->reacquisitions) fprintf(out, " %" PRIu64 " re-locks by condvar waits;", lock->reacquisitions);
+        if (lock->try_busy) fprintf(out, " %" PRIu64 " try-calls found it busy;", lock->try_busy);
+        if (lock->failures) fprintf(out, " %" PRIu64 " calls failed or timed out;", lock->failures);
+        if (lock->signals)
+            fprintf(out, " %" PRIu64 " %s;", lock->signals,
+                    lock->object_class == SNAG_CLASS_SEM ? "posts" : "signals/broadcasts");
+        fprintf(out, "\n");
+    }
+    for (size_t site = 0; site < lock->site_count && site < SITES_PER_LOCK; site++) {
+        const struct snag_site_stats *entry = &lock->sites[site];
+        char where[768], waited[32];
+        fprintf(out, "           at %-45s %10" PRIu64 " %10" PRIu64 " %10s\n",
+                snag_names_site_text(names, lock->process, entry->site, where, sizeof where), entry->acquisitions,
+                entry->contended, snag_text_duration(entry->wait_ns_total, waited, sizeof waited));
+    }
+    if (lock->site_count > SITES_PER_LOCK)
+        fprintf(out, "           ... and %zu more call sites\n", lock->site_count - SITES_PER_LOCK);
+}
+
+/* One table for locks, one for condvars and barriers, each most
+ * waited-for first, with the call sites under each row. */
+static void print_objects(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                          struct snag_names *names, size_t rows, int locks)
+{
+    size_t count = 0, shown = 0;
+    for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++)
+        count += is_lock(snag_lockstats_lock(stats, index)) == locks;
+    if (locks)
+        fprintf(out, "\nLocks by total wait time (%zu mutexes, rwlocks, spinlocks and semaphores", count);
+    else fprintf(out, "\nCondition variables and barriers by total wait time (%zu", count);
     if (rows < count) fprintf(out, ", top %zu shown; --all for every one", rows);
     fprintf(out, ")\n");
     if (count == 0) {
-        fprintf(out, "  (none: the program used no intercepted lock)\n");
+        fprintf(out, "  (none used)\n");
         return;
     }
-    fprintf(out, "  %-8s %-36s %10s %10s %10s %10s %10s %10s\n", "TYPE", "LOCK", "ACQUIRED", "CONTENDED", "WAIT",
-            "WAIT MAX", "HOLD", "HOLD MAX");
-    for (size_t index = 0; index < count && index < rows; index++) {
+    fprintf(out, "  %-8s %-36s %10s %10s %10s %10s %10s %10s\n", "TYPE", locks ? "LOCK" : "OBJECT",
+            locks ? "ACQUIRED" : "WAITS", "CONTENDED", "WAIT", "WAIT MAX", "HOLD", "HOLD MAX");
+    for (size_t index = 0; index < snag_lockstats_lock_count(stats) && shown < rows; index++) {
         const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
-        char label[512], wait[32], wait_max[32], hold[32], hold_max[32];
-        snag_names_lock_label(names, lock, label, sizeof label);
-        fprintf(out, "  %-8s %-36s %10" PRIu64 " %10" PRIu64 " %10s %10s %10s %10s\n", lock_type_name(lock->object_class),
-                label, lock->acquisitions, lock->contended, snag_text_duration(lock->wait_ns_total, wait, sizeof wait),
-                snag_text_duration(lock->wait_ns_max, wait_max, sizeof wait_max),
-                snag_text_duration(lock->hold_ns_total, hold, sizeof hold),
-                snag_text_duration(lock->hold_ns_max, hold_max, sizeof hold_max));
-        if (snag_trace_process_count(trace) > 1)
-            fprintf(out, "           in process %d\n", snag_trace_process(trace, lock->process)->pid);
-        if (lock->reacquisitions || lock->try_busy || lock->failures || lock->signals) {
-            fprintf(out, "          ");
-            if (lock->reacquisitions) fprintf(out, " %" PRIu64 " re-locks by condvar waits;", lock->reacquisitions);
-            if (lock->try_busy) fprintf(out, " %" PRIu64 " try-calls found it busy;", lock->try_busy);
-            if (lock->failures) fprintf(out, " %" PRIu64 " calls failed or timed out;", lock->failures);
-            if (lock->signals)
-                fprintf(out, " %" PRIu64 " %s;", lock->signals,
-                        lock->object_class == SNAG_CLASS_SEM ? "posts" : "signals/broadcasts");
-            fprintf(out, "\n");
-        }
-        for (size_t site = 0; site < lock->site_count && site < SITES_PER_LOCK; site++) {
-            const struct snag_site_stats *entry = &lock->sites[site];
-            char where[768], waited[32];
-            fprintf(out, "           at %-45s %10" PRIu64 " %10" PRIu64 " %10s\n",
-                    snag_names_site_text(names, lock->process, entry->site, where, sizeof where),
-                    entry->acquisitions, entry->contended,
-                    snag_text_duration(entry->wait_ns_total, waited, sizeof waited));
-        }
-        if (lock->site_count > SITES_PER_LOCK)
-            fprintf(out, "           ... and %zu more call sites\n", lock->site_count - SITES_PER_LOCK);
+        if (is_lock(lock) != locks) continue;
+        print_lock_row(out, trace, lock, names);
+        shown++;
     }
 }
 
@@ -115,7 +134,8 @@ static void print_text(FILE *out, const char *path, const struct snag_trace *tra
             snag_trace_process_count(trace) == 1 ? "" : "es", snag_trace_thread_count(trace),
             snag_trace_thread_count(trace) == 1 ? "" : "s", snag_trace_event_count(trace),
             snag_text_duration(snag_trace_end_ns(trace), duration, sizeof duration));
-    for (size_t index = 0; index < snag_trace_process_count(trace); index++) {
+    size_t process_count = snag_trace_process_count(trace);
+    for (size_t index = 0; index < process_count && index < rows; index++) {
         const struct snag_process_info *process = snag_trace_process(trace, index);
         fprintf(out, "  process %d (parent %d): ", process->pid, process->ppid);
         print_command_line(out, process);
@@ -124,7 +144,9 @@ static void print_text(FILE *out, const char *path, const struct snag_trace *tra
         if (process->dropped_records) fprintf(out, ", %" PRIu64 " records lost", process->dropped_records);
         fprintf(out, "\n");
     }
-    print_locks(out, trace, stats, names, rows);
+    if (rows < process_count) fprintf(out, "  ... and %zu more processes (--all lists them)\n", process_count - rows);
+    print_objects(out, trace, stats, names, rows, 1);
+    print_objects(out, trace, stats, names, rows, 0);
     print_threads(out, trace, stats);
     for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
         fprintf(out, "warning: %s\n", snag_text_sanitize(snag_trace_warning(trace, index), safe, sizeof safe));
@@ -323,7 +345,7 @@ static void usage(FILE *out)
             "TRACE defaults to ./snag.trace.\n"
             "\n"
             "  --json   machine-readable output (schema in the README)\n"
-            "  --all    every lock, not only the top %d\n",
+            "  --all    every lock and process, not only the first %d\n",
             DEFAULT_LOCK_ROWS);
 }
 
@@ -376,7 +398,7 @@ void snag_report_summary(const char *path, int rows)
     int shown = 0;
     for (size_t index = 0; index < snag_lockstats_lock_count(stats) && shown < rows; index++) {
         const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
-        if (lock->contended == 0) break; /* sorted by wait: the rest waited for nothing */
+        if (!is_lock(lock) || lock->contended == 0) continue;
         if (shown++ == 0) fprintf(stderr, "snag: most contended:\n");
         char label[512], waited[32];
         fprintf(stderr, "  %-8s %-40s %" PRIu64 " of %" PRIu64 " acquisitions waited, %s in all\n",

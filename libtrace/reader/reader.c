@@ -520,6 +520,16 @@ static int compare_names(const void *left, const void *right)
     return strverscmp(*(char *const *)left, *(char *const *)right);
 }
 
+/* Files in the order their processes started; equal starts by pid, then image. */
+static int compare_files(const void *left, const void *right)
+{
+    const struct snag_file_header *a = &((const struct trace_file *)left)->header;
+    const struct snag_file_header *b = &((const struct trace_file *)right)->header;
+    if (a->anchor_monotonic_ns != b->anchor_monotonic_ns) return a->anchor_monotonic_ns < b->anchor_monotonic_ns ? -1 : 1;
+    if (a->pid != b->pid) return a->pid < b->pid ? -1 : 1;
+    return strcmp(((const struct trace_file *)left)->path, ((const struct trace_file *)right)->path);
+}
+
 /* The trace's files: every "<pid>[.<n>].snag" in a directory, or one file. */
 static int list_files(struct snag_trace *trace, const char *path, char ***names_out, size_t *count_out,
                       char *error, size_t error_size)
@@ -671,7 +681,15 @@ static void finish(struct snag_trace *trace)
         process->start_ns = trace_ns(trace, file, header->anchor_ticks);
         uint64_t end_ticks = header->end_ticks > file->end_ticks ? header->end_ticks : file->end_ticks;
         process->end_ns = trace_ns(trace, file, end_ticks);
-        const struct snag_launcher_entry *entry = launcher_entry_for(trace, header->pid);
+        /* A later image of the same pid that was not forked is what an
+         * execve turned this one into. */
+        bool replaced = false;
+        for (size_t later = index + 1; later < trace->file_count; later++)
+            if (trace->files[later].header.pid == header->pid &&
+                !(trace->files[later].header.flags & SNAG_FILE_FOLLOWS_FORK))
+                replaced = true;
+        if (replaced && process->exit_kind == SNAG_EXIT_UNKNOWN) process->exit_kind = SNAG_EXIT_EXEC;
+        const struct snag_launcher_entry *entry = replaced ? NULL : launcher_entry_for(trace, header->pid);
         if (entry && entry->exit_kind != SNAG_EXIT_UNKNOWN && process->exit_kind != SNAG_EXIT_EXEC) {
             /* The launcher saw how it really ended (a signal, for one). */
             process->exit_kind = entry->exit_kind;
@@ -736,6 +754,8 @@ struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_s
         set_error(error, error_size, "%s: out of memory", path);
         goto fail;
     }
+    /* Map every file first, so that processes can be ordered by their start
+     * (an exec'd image's file name sorts before its predecessor's). */
     size_t used = 0;
     for (size_t index = 0; index < count; index++) {
         struct trace_file *file = &trace->files[used];
@@ -753,9 +773,14 @@ struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_s
             trace->file_count = used;
             continue;
         }
-        file->process = (uint32_t)used;
-        if (load_file(trace, (uint32_t)used, error, error_size)) goto fail;
+        if (file->size >= sizeof file->header) memcpy(&file->header, file->data, sizeof file->header);
         used++;
+    }
+    trace->file_count = used;
+    qsort(trace->files, used, sizeof *trace->files, compare_files);
+    for (size_t index = 0; index < used; index++) {
+        trace->files[index].process = (uint32_t)index;
+        if (load_file(trace, (uint32_t)index, error, error_size)) goto fail;
     }
     trace->file_count = used;
     if (used == 0) {
