@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +33,9 @@ uint64_t *snag_site_slots = empty_site_slots;
  * read by every thread's slow path. */
 static struct {
     int fd;
+    dev_t device;                    /* identity of our file behind fd */
+    ino_t inode;
+    char path[PATH_MAX];             /* to reopen it if the program closed fd */
     struct snag_file_header *header; /* mapping of header + site table */
     uint32_t generation;             /* bumped in a forked child */
     atomic_uint next_thread_index;
@@ -62,6 +67,39 @@ static void stop_recording(const char *what, int error)
 int snag_writer_active(void)
 {
     return atomic_load_explicit(&process.recording, memory_order_relaxed);
+}
+
+/* Programs close file descriptors they did not open (daemons, the child
+ * side of subprocess) and may then get our number back for a file of their
+ * own: check that fd is still our file, and reopen it by path if not. */
+static int ensure_fd(void)
+{
+    struct stat status;
+    if (process.fd >= 0 && fstat(process.fd, &status) == 0 && status.st_dev == process.device &&
+        status.st_ino == process.inode)
+        return 0;
+    int fd = open(process.path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (fstat(fd, &status) != 0 || status.st_dev != process.device || status.st_ino != process.inode) {
+        close(fd);
+        errno = ESTALE;
+        return -1;
+    }
+    process.fd = fd;
+    return 0;
+}
+
+/* Keep our descriptor out of the low numbers a program expects open() to
+ * return: move it near the top of the allowed range. */
+static int move_fd_high(int fd)
+{
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < 64) return fd;
+    rlim_t floor = limit.rlim_cur > 4096 ? 4096 - 64 : limit.rlim_cur - 64;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, (int)floor);
+    if (high < 0) return fd;
+    close(fd);
+    return high;
 }
 
 /* Make [offset, offset+size) of the file real blocks: writing through a
@@ -140,6 +178,10 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
         goto out;
     }
     uint64_t offset = FIRST_CHUNK_OFFSET + chunk * CHUNK_SIZE;
+    if (ensure_fd() != 0) {
+        stop_recording("the trace file was closed under us and cannot be reopened", errno);
+        goto out;
+    }
     if (reserve_file_range(offset, CHUNK_SIZE) != 0) {
         stop_recording("cannot grow the trace file", errno);
         goto out;
@@ -247,12 +289,11 @@ static uint64_t env_max_chunks(void)
 /* Creates "<pid>.snag" (or "<pid>.<n>.snag" if that pid already wrote one:
  * an exec'd image, or pid reuse) inside the trace directory, privately, and
  * never through a symlink planted there. */
-static int create_process_file(int directory, pid_t pid)
+static int create_process_file(int directory, pid_t pid, char *name, size_t size)
 {
-    char name[64];
     for (unsigned attempt = 0; attempt < 4096; attempt++) {
-        if (attempt == 0) snprintf(name, sizeof name, "%d%s", (int)pid, SNAG_PROCESS_FILE_SUFFIX);
-        else snprintf(name, sizeof name, "%d.%u%s", (int)pid, attempt, SNAG_PROCESS_FILE_SUFFIX);
+        if (attempt == 0) snprintf(name, size, "%d%s", (int)pid, SNAG_PROCESS_FILE_SUFFIX);
+        else snprintf(name, size, "%d.%u%s", (int)pid, attempt, SNAG_PROCESS_FILE_SUFFIX);
         int fd = openat(directory, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0 || errno != EEXIST) return fd;
     }
@@ -275,13 +316,24 @@ static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
         warn_once("cannot open the trace directory named by SNAG_TRACE_DIR", errno);
         return -1;
     }
-    int fd = create_process_file(directory, pid);
+    char name[64];
+    int fd = create_process_file(directory, pid, name, sizeof name);
     int error = errno;
     close(directory);
     if (fd < 0) {
         warn_once("cannot create this process's trace file", error);
         return -1;
     }
+    fd = move_fd_high(fd);
+    struct stat status;
+    if (fstat(fd, &status) != 0 ||
+        snprintf(process.path, sizeof process.path, "%s/%s", directory_path, name) >= (int)sizeof process.path) {
+        close(fd);
+        warn_once("cannot set up this process's trace file", ENAMETOOLONG);
+        return -1;
+    }
+    process.device = status.st_dev;
+    process.inode = status.st_ino;
     process.fd = fd;
     if (reserve_file_range(0, FIRST_CHUNK_OFFSET) != 0) goto fail;
     void *mapped = mmap(NULL, FIRST_CHUNK_OFFSET, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -344,7 +396,9 @@ void snag_writer_after_fork_child(void)
     munmap(process.header, FIRST_CHUNK_OFFSET);
     process.header = NULL;
     snag_site_slots = empty_site_slots;
-    close(process.fd);
+    struct stat status; /* the child may have closed it already, and reused the number */
+    if (fstat(process.fd, &status) == 0 && status.st_dev == process.device && status.st_ino == process.inode)
+        close(process.fd);
     process.fd = -1;
     process.generation++;
     atomic_store(&process.next_thread_index, 0);
