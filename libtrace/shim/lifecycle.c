@@ -2,10 +2,12 @@
  * the end of the process (exit, _exit, the destructor) and dlopen. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "lifecycle.h"
 #include "modules.h"
 #include "real.h"
 #include "thread.h"
@@ -40,16 +42,26 @@ static void after_fork_child(void)
     snag_writer_after_fork_child();
 }
 
-/* glibc passes (argc, argv, envp) to the constructors of shared objects. */
-__attribute__((constructor(101))) static void snag_start(int argc, char **argv, char **envp)
+/* Starts recording in this process, once: from the constructor, or from the
+ * first record when another library's constructor takes a lock before ours
+ * ran (then argv comes from /proc/self/cmdline). */
+void snag_start(int argc, char **argv)
 {
-    (void)envp;
+    static atomic_int started;
+    if (atomic_exchange(&started, 1)) return;
     if (!snag_real_resolve()) return;
     snag_clock_setup();
-    if (snag_writer_open_process(argc, argv) != 0) return;
+    if (snag_writer_open_process() != 0) return;
     snag_record_process_info(argc, argv);
     snag_record_new_modules();
     pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+/* glibc passes (argc, argv, envp) to the constructors of shared objects. */
+__attribute__((constructor(101))) static void snag_constructor(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    snag_start(argc, argv);
 }
 
 __attribute__((destructor)) static void snag_finish(void)

@@ -3,6 +3,7 @@
 #include "modules.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -22,11 +23,27 @@ static struct {
 static unsigned known_count;
 static atomic_flag recording_lock = ATOMIC_FLAG_INIT;
 
+/* argv from the kernel, when the constructor's arguments are not at hand. */
+static size_t read_command_line(char *strings, size_t size, uint32_t *count)
+{
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t got = read(fd, strings, size - 1);
+    close(fd);
+    if (got <= 0) return 0;
+    size_t used = (size_t)got;
+    if (strings[used - 1] != '\0') strings[used++] = '\0';
+    *count = 0;
+    for (size_t index = 0; index < used; index++) *count += strings[index] == '\0';
+    return used;
+}
+
 void snag_record_process_info(int argc, char **argv)
 {
     char strings[MAX_PROCESS_STRINGS];
     size_t used = 0;
     uint32_t recorded = 0;
+    if (!argv) used = read_command_line(strings, sizeof strings - 1024, &recorded);
     for (int index = 0; argv && index < argc && argv[index]; index++) {
         size_t length = strnlen(argv[index], 1024);
         if (used + length + 1 > sizeof strings - 1024) break; /* keep room for the exe path */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lifecycle.h"
 #include "real.h"
 
 __thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
@@ -149,7 +150,11 @@ static void emit_thread_info(struct snag_thread_state *thread)
 
 uint64_t *snag_writer_refill(struct snag_thread_state *thread)
 {
-    if (thread->in_shim || !atomic_load_explicit(&process.recording, memory_order_acquire)) return NULL;
+    if (thread->in_shim) return NULL;
+    if (!atomic_load_explicit(&process.recording, memory_order_acquire)) {
+        snag_start(0, NULL); /* a lock taken before our constructor ran */
+        if (!atomic_load_explicit(&process.recording, memory_order_acquire)) return NULL;
+    }
     int saved_errno = errno;
     thread->in_shim = 1;
     thread->pos = thread->end = NULL;
@@ -218,7 +223,13 @@ out:
 
 uint16_t snag_site_insert(uintptr_t return_address, size_t slot)
 {
-    if (snag_site_slots == empty_site_slots || return_address == 0) return SNAG_SITE_NONE;
+    if (return_address == 0) return SNAG_SITE_NONE;
+    if (snag_site_slots == empty_site_slots) {
+        /* the very first record of a process may come before the constructor */
+        if (snag_thread.in_shim || atomic_load(&process.recording)) return SNAG_SITE_NONE;
+        snag_start(0, NULL);
+        if (snag_site_slots == empty_site_slots) return SNAG_SITE_NONE;
+    }
     for (size_t probe = 0; probe < 16; probe++) {
         size_t index = (slot + probe) & (SNAG_SITE_TABLE_ENTRIES - 1);
         uint64_t seen = __atomic_load_n(&snag_site_slots[index], __ATOMIC_RELAXED);
@@ -373,10 +384,8 @@ fail:
     return -1;
 }
 
-int snag_writer_open_process(int argc, char **argv)
+int snag_writer_open_process(void)
 {
-    (void)argc;
-    (void)argv;
     return open_file(getpid(), getppid(), 0, 0);
 }
 

@@ -88,7 +88,7 @@ int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, siz
                         const void *tail, size_t tail_size);
 
 /* Process lifetime (writer.c). */
-int snag_writer_open_process(int argc, char **argv); /* 0, or -1: recording stays off */
+int snag_writer_open_process(void); /* 0, or -1: recording stays off */
 void snag_writer_after_fork_child(void);
 void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value);
 int snag_writer_active(void);

@@ -1,0 +1,8 @@
+/* Start of recording in a process (lifecycle.c). */
+#ifndef SNAG_SHIM_LIFECYCLE_H
+#define SNAG_SHIM_LIFECYCLE_H
+
+/* Idempotent; argv may be NULL (then it is read from /proc/self/cmdline). */
+void snag_start(int argc, char **argv);
+
+#endif
