@@ -349,13 +349,50 @@ static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, ui
 {
     uint64_t offset = start;
     uint64_t spelled_site = 0;
-    while (offset + 16 <= end) {
+    bool after_acquire = false; /* a short release needs the acquisition right before it */
+    bool acquired = false;      /* a re-acquisition needs an acquisition earlier in the chunk */
+    while (offset + 8 <= end) {
         uint64_t word0 = load64(file->data + offset);
         if (word0 == 0) break;
-        uint64_t word1 = load64(file->data + offset + 8);
         uint8_t type = (uint8_t)word0;
         uint64_t ticks = word0 >> 8;
+        if (SNAG_RECORD_IS_SHORT(type)) {
+            if (type == SNAG_REC_RELEASE_PREVIOUS) {
+                if (!after_acquire) {
+                    warn(trace, "%s: release record at offset %llu follows no acquisition; the rest of that chunk is lost",
+                         file->path, (unsigned long long)offset);
+                    break;
+                }
+                thread->info.event_count++;
+                trace->event_count++;
+                after_acquire = false;
+            } else if (type == SNAG_REC_REACQUIRE) {
+                if (!acquired) {
+                    warn(trace, "%s: re-acquisition at offset %llu has no acquisition before it; the rest of that chunk is lost",
+                         file->path, (unsigned long long)offset);
+                    break;
+                }
+                thread->info.event_count++;
+                trace->event_count++;
+                after_acquire = true;
+            }
+            if (ticks > thread->last_ticks) thread->last_ticks = ticks;
+            if (ticks > file->end_ticks) file->end_ticks = ticks;
+            offset += 8;
+            continue;
+        }
+        if (offset + 16 > end) break;
+        uint64_t word1 = load64(file->data + offset + 8);
         uint64_t length = 16;
+        if ((type >> 4) != SNAG_CLASS_CONTROL && type < SNAG_RECORD_VARIABLE) {
+            unsigned op = type & 0xf;
+            /* short records refer back to lock acquisitions only (not joins) */
+            after_acquire = (op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) &&
+                            (type >> 4) != SNAG_CLASS_THREAD;
+            acquired = acquired || after_acquire;
+        } else if (type != SNAG_REC_SITE && type != SNAG_REC_OBJECT) {
+            after_acquire = false;
+        }
         if (type >= SNAG_RECORD_VARIABLE) {
             length = word1 & 0xffffffffu;
             if (length < 16 || length % 8 || length > end - offset) {
@@ -881,6 +918,9 @@ struct thread_cursor {
     uint64_t offset;
     struct snag_event current;
     bool has_current;
+    uint8_t last_class;   /* of the last object record: what a short release releases */
+    uint64_t last_object;
+    struct snag_event acquired; /* the chunk's last full acquisition: what a re-acquisition repeats */
 };
 
 struct snag_event_cursor {
@@ -900,10 +940,32 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
     while (cursor->chunk < thread->chunk_count) {
         const struct chunk_ref *chunk = &thread->chunks[cursor->chunk];
         if (cursor->offset < chunk->records_offset) cursor->offset = chunk->records_offset;
-        while (cursor->offset + 16 <= chunk->valid_end) {
+        while (cursor->offset + 8 <= chunk->valid_end) {
             const uint8_t *record = file->data + cursor->offset;
-            uint64_t word0 = load64(record), word1 = load64(record + 8);
+            uint64_t word0 = load64(record);
             uint8_t type = (uint8_t)word0;
+            if (SNAG_RECORD_IS_SHORT(type)) {
+                cursor->offset += 8;
+                struct snag_event *event = &cursor->current;
+                if (type == SNAG_REC_REACQUIRE) {
+                    *event = cursor->acquired;
+                    event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
+                    cursor->last_class = event->object_class;
+                    cursor->last_object = event->object;
+                    return true;
+                }
+                if (type != SNAG_REC_RELEASE_PREVIOUS) continue;
+                event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
+                event->thread = thread->info.index;
+                event->process = file->process;
+                event->object_class = cursor->last_class;
+                event->op = SNAG_OP_RELEASE;
+                event->object = cursor->last_object;
+                event->site = 0;
+                event->aux = 0;
+                return true;
+            }
+            uint64_t word1 = load64(record + 8);
             if (type >= SNAG_RECORD_VARIABLE) {
                 cursor->offset += word1 & 0xffffffffu; /* checked when the trace was opened */
                 continue;
@@ -926,6 +988,10 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             event->object_class = (uint8_t)object_class;
             event->op = (uint8_t)op;
             event->object = has_spelled_object ? spelled_object : (word1 & SNAG_ADDRESS_MASK);
+            cursor->last_class = (uint8_t)object_class;
+            cursor->last_object = event->object;
+            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD)
+                cursor->acquired = *event;
             if (op_has_site(op)) {
                 event->site = resolve_site(file, aux, spelled_site);
                 event->aux = 0;

@@ -30,7 +30,7 @@ static SNAG_SLOW int lock_after_try(mtx_t *mutex, uintptr_t site, int try_result
 {
     if (try_result == thrd_busy) snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
     int result = deadline ? snag_real.mtx_timedlock(mutex, deadline) : snag_real.mtx_lock(mutex);
-    if (result == thrd_success) snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+    if (result == thrd_success) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else snag_record_failure(MUTEX, mutex, result == thrd_timedout ? ETIMEDOUT : EINVAL);
     return result;
 }
@@ -41,7 +41,7 @@ SNAG_EXPORT int mtx_lock(mtx_t *mutex)
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.mtx_trylock(mutex);
     if (SNAG_LIKELY(result == thrd_success)) {
-        snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+        snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return result;
     }
     return lock_after_try(mutex, site, result, NULL);
@@ -53,7 +53,7 @@ SNAG_EXPORT int mtx_timedlock(mtx_t *restrict mutex, const struct timespec *rest
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.mtx_trylock(mutex);
     if (SNAG_LIKELY(result == thrd_success)) {
-        snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+        snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return result;
     }
     return lock_after_try(mutex, site, result, deadline);
@@ -64,7 +64,7 @@ SNAG_EXPORT int mtx_trylock(mtx_t *mutex)
     SNAG_REAL_OR_RETURN(mtx_trylock, thrd_success);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.mtx_trylock(mutex);
-    if (result == thrd_success) snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+    if (result == thrd_success) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else if (result == thrd_busy) snag_record(SNAG_T(MUTEX, TRY_BUSY), mutex, site);
     return result;
 }
@@ -72,7 +72,7 @@ SNAG_EXPORT int mtx_trylock(mtx_t *mutex)
 SNAG_EXPORT int mtx_unlock(mtx_t *mutex)
 {
     SNAG_REAL_OR_RETURN(mtx_unlock, thrd_success);
-    snag_record(SNAG_T(MUTEX, RELEASE), mutex, SNAG_CALLER());
+    snag_record_release(SNAG_T(MUTEX, RELEASE), mutex, SNAG_CALLER());
     int result = snag_real.mtx_unlock(mutex);
     if (SNAG_UNLIKELY(result != thrd_success)) snag_record_failure(MUTEX, mutex, EPERM);
     return result;

@@ -14,14 +14,14 @@ struct cond_wait {
 
 static void begin_wait(const struct cond_wait *wait)
 {
-    snag_record(SNAG_T(MUTEX, RELEASE), wait->mutex, wait->site);
+    snag_record_release(SNAG_T(MUTEX, RELEASE), wait->mutex, wait->site);
     snag_record(SNAG_T(COND, WAIT), wait->cond, wait->site);
 }
 
 static void end_wait(const struct cond_wait *wait, int result)
 {
     snag_record_aux(SNAG_T(COND, WAKE), wait->cond, (uint16_t)result);
-    snag_record(SNAG_T(MUTEX, ACQUIRE), wait->mutex, wait->site);
+    snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), wait->mutex, wait->site);
 }
 
 /* Cancelled inside the wait: glibc takes the mutex back before running the
@@ -30,7 +30,7 @@ static void wait_cancelled(void *argument)
 {
     const struct cond_wait *wait = argument;
     snag_record_aux(SNAG_T(COND, FAILED), wait->cond, SNAG_AUX_CANCELLED);
-    snag_record(SNAG_T(MUTEX, ACQUIRE), wait->mutex, wait->site);
+    snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), wait->mutex, wait->site);
 }
 
 /* pthread_cleanup_push with -fexceptions is a cleanup attribute: free unless

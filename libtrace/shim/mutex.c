@@ -47,7 +47,7 @@ static SNAG_SLOW int lock_after_try(pthread_mutex_t *mutex, uintptr_t site, int 
                                     clockid_t clock, const struct timespec *deadline)
 {
     if (try_result == EOWNERDEAD) { /* acquired: the previous owner died */
-        snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+        snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return try_result;
     }
     if (try_result == EBUSY) snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
@@ -57,7 +57,7 @@ static SNAG_SLOW int lock_after_try(pthread_mutex_t *mutex, uintptr_t site, int 
     case LOCK_CLOCK: result = snag_real.pthread_mutex_clocklock(mutex, clock, deadline); break;
     default: result = snag_real.pthread_mutex_lock(mutex); break;
     }
-    if (result == 0 || result == EOWNERDEAD) snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+    if (result == 0 || result == EOWNERDEAD) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else snag_record_failure(MUTEX, mutex, result);
     return result;
 }
@@ -70,7 +70,7 @@ SNAG_EXPORT int pthread_mutex_lock(pthread_mutex_t *mutex)
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_mutex_trylock(mutex);
     if (SNAG_LIKELY(result == 0)) {
-        snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+        snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return 0;
     }
     return lock_after_try(mutex, site, result, LOCK_PLAIN, 0, NULL);
@@ -82,7 +82,7 @@ SNAG_EXPORT int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct tim
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_mutex_trylock(mutex);
     if (SNAG_LIKELY(result == 0)) {
-        snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+        snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return 0;
     }
     return lock_after_try(mutex, site, result, LOCK_TIMED, 0, deadline);
@@ -94,7 +94,7 @@ SNAG_EXPORT int pthread_mutex_clocklock(pthread_mutex_t *mutex, clockid_t clock,
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_mutex_trylock(mutex);
     if (SNAG_LIKELY(result == 0)) {
-        snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+        snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return 0;
     }
     return lock_after_try(mutex, site, result, LOCK_CLOCK, clock, deadline);
@@ -105,7 +105,7 @@ SNAG_EXPORT int pthread_mutex_trylock(pthread_mutex_t *mutex)
     SNAG_REAL_OR_RETURN(pthread_mutex_trylock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_mutex_trylock(mutex);
-    if (SNAG_LIKELY(result == 0 || result == EOWNERDEAD)) snag_record(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+    if (SNAG_LIKELY(result == 0 || result == EOWNERDEAD)) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else if (result == EBUSY) snag_record(SNAG_T(MUTEX, TRY_BUSY), mutex, site);
     return result;
 }
@@ -115,7 +115,7 @@ SNAG_EXPORT int pthread_mutex_trylock(pthread_mutex_t *mutex)
 SNAG_EXPORT int pthread_mutex_unlock(pthread_mutex_t *mutex)
 {
     SNAG_REAL_OR_RETURN(pthread_mutex_unlock, 0);
-    snag_record(SNAG_T(MUTEX, RELEASE), mutex, SNAG_CALLER());
+    snag_record_release(SNAG_T(MUTEX, RELEASE), mutex, SNAG_CALLER());
     int result = snag_real.pthread_mutex_unlock(mutex);
     if (SNAG_UNLIKELY(result != 0)) snag_record_failure(MUTEX, mutex, result);
     return result;

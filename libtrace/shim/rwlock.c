@@ -43,7 +43,7 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
     case TIMED_WR: result = snag_real.pthread_rwlock_timedwrlock(lock, deadline); break;
     default: result = snag_real.pthread_rwlock_clockwrlock(lock, clock, deadline); break;
     }
-    if (result == 0) snag_record(shared ? SNAG_T(RWLOCK, ACQUIRE_SHARED) : SNAG_T(RWLOCK, ACQUIRE), lock, site);
+    if (result == 0) snag_record_acquire(shared ? SNAG_T(RWLOCK, ACQUIRE_SHARED) : SNAG_T(RWLOCK, ACQUIRE), lock, site);
     else snag_record_failure(RWLOCK, lock, result);
     return result;
 }
@@ -79,7 +79,7 @@ SNAG_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_rwlock_tryrdlock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_rwlock_tryrdlock(lock);
-    if (result == 0) snag_record(SNAG_T(RWLOCK, ACQUIRE_SHARED), lock, site);
+    if (result == 0) snag_record_acquire(SNAG_T(RWLOCK, ACQUIRE_SHARED), lock, site);
     else if (result == EBUSY) snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
     return result;
 }
@@ -89,7 +89,7 @@ SNAG_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_rwlock_trywrlock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_rwlock_trywrlock(lock);
-    if (result == 0) snag_record(SNAG_T(RWLOCK, ACQUIRE), lock, site);
+    if (result == 0) snag_record_acquire(SNAG_T(RWLOCK, ACQUIRE), lock, site);
     else if (result == EBUSY) snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
     return result;
 }
@@ -97,7 +97,7 @@ SNAG_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *lock)
 SNAG_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *lock)
 {
     SNAG_REAL_OR_RETURN(pthread_rwlock_unlock, 0);
-    snag_record(SNAG_T(RWLOCK, RELEASE), lock, SNAG_CALLER());
+    snag_record_release(SNAG_T(RWLOCK, RELEASE), lock, SNAG_CALLER());
     int result = snag_real.pthread_rwlock_unlock(lock);
     if (SNAG_UNLIKELY(result != 0)) snag_record_failure(RWLOCK, lock, result);
     return result;

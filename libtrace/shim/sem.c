@@ -91,7 +91,7 @@ static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno
     }
     pthread_cleanup_pop(0);
     if (result == 0) {
-        snag_record(SNAG_T(SEM, ACQUIRE), sem, site);
+        snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);
         errno = caller_errno;
     } else {
         int error = errno;
@@ -111,7 +111,7 @@ static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno
         int caller_errno = errno;                                                         \
         pthread_testcancel();                                                             \
         if (SNAG_LIKELY(snag_real.sem_trywait(sem) == 0)) {                               \
-            snag_record(SNAG_T(SEM, ACQUIRE), sem, site);                                 \
+            snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);                                 \
             return 0;                                                                     \
         }                                                                                 \
         if (errno != EAGAIN) {                                                            \
@@ -134,7 +134,7 @@ SNAG_EXPORT int sem_trywait(sem_t *sem)
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.sem_trywait(sem);
     int error = errno;
-    if (result == 0) snag_record(SNAG_T(SEM, ACQUIRE), sem, site);
+    if (result == 0) snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);
     else if (error == EAGAIN) snag_record(SNAG_T(SEM, TRY_BUSY), sem, site);
     errno = error;
     return result;
@@ -144,7 +144,7 @@ SNAG_EXPORT int sem_trywait(sem_t *sem)
 SNAG_EXPORT int sem_post(sem_t *sem)
 {
     SNAG_REAL_OR_RETURN(sem_post, 0);
-    snag_record(SNAG_T(SEM, RELEASE), sem, SNAG_CALLER());
+    snag_record_release(SNAG_T(SEM, RELEASE), sem, SNAG_CALLER());
     int result = snag_real.sem_post(sem);
     if (SNAG_UNLIKELY(result != 0)) {
         int error = errno;

@@ -24,7 +24,7 @@ static SNAG_SLOW int lock_after_try(pthread_spinlock_t *lock, uintptr_t site)
 {
     snag_record(SNAG_T(SPIN, WAIT), lock, site);
     int result = snag_real.pthread_spin_lock(lock);
-    if (result == 0) snag_record(SNAG_T(SPIN, ACQUIRE), lock, site);
+    if (result == 0) snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
     else snag_record_failure(SPIN, lock, result);
     return result;
 }
@@ -34,7 +34,7 @@ SNAG_EXPORT int pthread_spin_lock(pthread_spinlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_spin_lock, 0);
     uintptr_t site = SNAG_CALLER();
     if (SNAG_LIKELY(snag_real.pthread_spin_trylock(lock) == 0)) {
-        snag_record(SNAG_T(SPIN, ACQUIRE), lock, site);
+        snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
         return 0;
     }
     return lock_after_try(lock, site);
@@ -45,13 +45,14 @@ SNAG_EXPORT int pthread_spin_trylock(pthread_spinlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_spin_trylock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_spin_trylock(lock);
-    snag_record(result == 0 ? SNAG_T(SPIN, ACQUIRE) : SNAG_T(SPIN, TRY_BUSY), lock, site);
+    if (result == 0) snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
+    else snag_record(SNAG_T(SPIN, TRY_BUSY), lock, site);
     return result;
 }
 
 SNAG_EXPORT int pthread_spin_unlock(pthread_spinlock_t *lock)
 {
     SNAG_REAL_OR_RETURN(pthread_spin_unlock, 0);
-    snag_record(SNAG_T(SPIN, RELEASE), lock, SNAG_CALLER());
+    snag_record_release(SNAG_T(SPIN, RELEASE), lock, SNAG_CALLER());
     return snag_real.pthread_spin_unlock(lock);
 }

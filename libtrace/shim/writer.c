@@ -209,6 +209,8 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     chunk_header->first_ticks = ticks;
     __atomic_store_n(&chunk_header->magic, SNAG_CHUNK_MAGIC, __ATOMIC_RELEASE);
 
+    thread->acquired_type = 0; /* short records never refer into another chunk */
+    thread->after_acquire = NULL;
     thread->pos = (uint64_t *)((char *)chunk_header + SNAG_CHUNK_HEADER_SIZE);
     thread->end = (uint64_t *)((char *)chunk_header + CHUNK_SIZE);
     if (new_thread) emit_thread_info(thread);

@@ -20,6 +20,10 @@ struct snag_thread_state {
     uint32_t thread_index;   /* process-unique, 0 until the thread's first chunk */
     uint32_t chunk_seq;
     int32_t tid;
+    uint64_t *after_acquire; /* pos right after this thread's last acquisition record */
+    uint64_t acquired_object;  /* what that acquisition was, for the short records */
+    uintptr_t acquired_site;
+    uint8_t acquired_type;     /* 0: none in this chunk yet */
     uint8_t in_shim;         /* the slow path is running on this thread: record nothing */
     uint8_t exit_recorded;   /* the thread's EXIT record is written */
     uint8_t started_by_us;   /* the thread began in snag's trampoline */
@@ -74,6 +78,46 @@ static inline void snag_record_aux(uint8_t type, const volatile void *object, ui
 static inline void snag_record(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     snag_record_aux(type, object, snag_site_id(return_address));
+}
+
+/* An acquisition. The same lock taken again from the same call site (a lock
+ * loop) is one 8-byte word; otherwise a full record that the short ones
+ * refer back to. */
+static inline void snag_record_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    uint64_t *slot = thread->pos;
+    if (thread->acquired_type == type && thread->acquired_object == (uint64_t)(uintptr_t)object &&
+        thread->acquired_site == return_address && (uintptr_t)thread->end - (uintptr_t)slot >= 8) {
+        uint64_t ticks = snag_now_ticks();
+        thread->pos = slot + 1;
+        thread->after_acquire = slot + 1;
+        __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_REACQUIRE, __ATOMIC_RELEASE);
+        return;
+    }
+    snag_record_aux(type, object, snag_site_id(return_address));
+    /* after the record: a refill in between resets these for the new chunk */
+    thread->acquired_type = type;
+    thread->acquired_object = (uint64_t)(uintptr_t)object;
+    thread->acquired_site = return_address;
+    thread->after_acquire = thread->pos;
+}
+
+/* A release right after its own acquisition (the usual short critical
+ * section) is one 8-byte word that points back to it. */
+static inline void snag_record_release(uint8_t type, const volatile void *object, uintptr_t return_address)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    uint64_t *slot = thread->pos;
+    if (slot == thread->after_acquire && thread->acquired_object == (uint64_t)(uintptr_t)object &&
+        (uintptr_t)thread->end - (uintptr_t)slot >= 8) {
+        uint64_t ticks = snag_now_ticks();
+        thread->pos = slot + 1;
+        thread->after_acquire = NULL;
+        __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_RELEASE_PREVIOUS, __ATOMIC_RELEASE);
+        return;
+    }
+    snag_record(type, object, return_address);
 }
 
 /* The caller of the wrapper that uses it (the wrapper must be a real

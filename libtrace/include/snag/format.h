@@ -93,8 +93,9 @@ struct snag_chunk_header {
  * A word0 of 0 marks the end of the valid data in a chunk: chunks start zeroed,
  * and the writer stores word0 last, so a record torn by a crash reads as the end.
  *
- * type < 0x80: a fixed record of 16 bytes; word1 is defined per type, by default
- *   object address (bits 0..47) | aux (bits 48..63).
+ * type 0x08..0x0f: a short record of 8 bytes (word0 only).
+ * other type < 0x80: a fixed record of 16 bytes; word1 is defined per type, by
+ *   default object address (bits 0..47) | aux (bits 48..63).
  * type >= 0x80: a variable record; word1 bits 0..31 hold its total length in
  *   bytes (a multiple of 8, >= 16), bits 32..63 are type-specific; the payload
  *   follows. A reader skips types it does not know, using these rules.
@@ -166,8 +167,15 @@ enum snag_control_type {
     SNAG_REC_SITE = 0x01,         /* word1 = full return address of the next record's site */
     SNAG_REC_OBJECT = 0x02,       /* word1 = full object address of the next record (> 48 bits) */
     SNAG_REC_CLOCK_ANCHOR = 0x03, /* word1 = CLOCK_MONOTONIC ns at this record's ticks */
-    SNAG_REC_PROCESS_EXIT = 0x04, /* word1 = exit code (low 32 bits); from exit()/_exit() */
+    SNAG_REC_PROCESS_EXIT = 0x04, /* reserved */
+    /* short (8-byte) records */
+    SNAG_REC_RELEASE_PREVIOUS = 0x08, /* releases the lock the record just before acquired (an ACQUIRE,
+                                         ACQUIRE_SHARED or REACQUIRE of classes 1..6 in this chunk) */
+    SNAG_REC_REACQUIRE = 0x09,        /* the same acquisition (type, object, call site) as the last ACQUIRE
+                                         or ACQUIRE_SHARED record of classes 1..6 in this chunk: a lock
+                                         loop's pair in 16 bytes */
 };
+#define SNAG_RECORD_IS_SHORT(type) (((type) & 0xf8u) == 0x08u)
 
 /* variable records */
 enum snag_variable_type {
