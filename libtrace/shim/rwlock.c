@@ -56,7 +56,7 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
         uintptr_t site = SNAG_CALLER();                                           \
         int result = snag_real.try_name(lock);                                    \
         if (SNAG_LIKELY(result == 0)) {                                           \
-            snag_record(SNAG_T(RWLOCK, acquired_op), lock, site);                 \
+            snag_record_acquire(SNAG_T(RWLOCK, acquired_op), lock, site);         \
             return 0;                                                             \
         }                                                                         \
         return lock_after_try(lock, site, result, call, clock, deadline);         \
