@@ -52,11 +52,19 @@ static int rehash(struct snag_lockstats *stats)
     size_t size = stats->table_size ? stats->table_size * 2 : 1024;
     size_t *table = calloc(size, sizeof *table);
     if (!table) return -1;
-    for (size_t index = 0; index < stats->lock_count; index++) {
+    /* Only the newest instance of each object is current: insert newest
+     * first and leave older instances of the same object out. */
+    for (size_t index = stats->lock_count; index-- > 0;) {
         const struct snag_lock_stats *lock = &stats->locks[index];
         size_t slot = hash_key(lock->process, lock->object_class, lock->address) & (size_t)(size - 1);
-        while (table[slot]) slot = (slot + 1) & (size - 1);
-        table[slot] = index + 1;
+        bool newer_present = false;
+        while (table[slot] && !newer_present) {
+            const struct snag_lock_stats *other = &stats->locks[table[slot] - 1];
+            newer_present = other->process == lock->process && other->object_class == lock->object_class &&
+                            other->address == lock->address;
+            slot = (slot + 1) & (size - 1);
+        }
+        if (!newer_present) table[slot] = index + 1;
     }
     free(stats->table);
     stats->table = table;
@@ -306,7 +314,7 @@ struct snag_lockstats *snag_lockstats_compute(const struct snag_trace *trace)
     stats->states = NULL;
     free(stats->table);
     stats->table = NULL;
-    qsort(stats->locks, stats->lock_count, sizeof *stats->locks, compare_locks);
+    if (stats->lock_count) qsort(stats->locks, stats->lock_count, sizeof *stats->locks, compare_locks);
     return stats;
 }
 

@@ -40,6 +40,7 @@ struct pending_name {
     uint64_t pthread_self;
     uint64_t ticks;
     char *name;
+    size_t order; /* as read, to keep equal times in file order */
 };
 
 struct semaphore_name {
@@ -101,6 +102,12 @@ static int grow(void **array, size_t *capacity, size_t count, size_t element_siz
     return 0;
 }
 #define GROW(array, capacity, count) grow((void **)&(array), &(capacity), (count), sizeof *(array))
+
+/* qsort, for arrays that may be empty (and NULL) */
+static void sort(void *array, size_t count, size_t size, int (*compare)(const void *, const void *))
+{
+    if (count > 1) qsort(array, count, size, compare);
+}
 
 static uint64_t load64(const uint8_t *bytes)
 {
@@ -266,7 +273,8 @@ static void read_variable(struct snag_trace *trace, struct trace_file *file, uin
         if (size < 9 || GROW(trace->names, trace->name_capacity, trace->name_count)) return;
         char *name = copy_string(payload + 8, size - 8);
         if (!name) return;
-        trace->names[trace->name_count++] = (struct pending_name){file_index, load64(payload), ticks, name};
+        trace->names[trace->name_count] = (struct pending_name){file_index, load64(payload), ticks, name, trace->name_count};
+        trace->name_count++;
         break;
     }
     case SNAG_REC_SEM_NAME: {
@@ -457,8 +465,10 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
         return -1;
     }
     uint64_t site_bytes = (uint64_t)header->site_table_entries * 8;
+    /* each term is bounded before the sum, so nothing wraps */
     if (header->site_table_offset < SNAG_FILE_HEADER_SIZE || header->site_table_offset % 8 ||
-        header->site_table_offset + site_bytes > header->first_chunk_offset ||
+        header->site_table_offset > header->first_chunk_offset ||
+        site_bytes > header->first_chunk_offset - header->site_table_offset ||
         header->first_chunk_offset > file->size) {
         set_error(error, error_size, "%s: corrupt header (call-site table at %llu, first chunk at %u, file %zu bytes)",
                   path, (unsigned long long)header->site_table_offset, header->first_chunk_offset, file->size);
@@ -507,7 +517,7 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
     }
     for (uint32_t index = 0; index < file->thread_count; index++) {
         struct thread_build *thread = &trace->threads[file->first_thread + index];
-        qsort(thread->chunks, thread->chunk_count, sizeof *thread->chunks, compare_chunks);
+        sort(thread->chunks, thread->chunk_count, sizeof *thread->chunks, compare_chunks);
     }
     return 0;
 }
@@ -616,7 +626,7 @@ static int list_files(struct snag_trace *trace, const char *path, char ***names_
                   path);
         goto fail;
     }
-    qsort(names, count, sizeof *names, compare_names);
+    sort(names, count, sizeof *names, compare_names);
     *names_out = names;
     *count_out = count;
     return 0;
@@ -635,8 +645,17 @@ static const struct snag_launcher_entry *launcher_entry_for(const struct snag_tr
     return NULL;
 }
 
+static int compare_names_by_time(const void *left, const void *right)
+{
+    const struct pending_name *a = left, *b = right;
+    if (a->ticks != b->ticks) return a->ticks < b->ticks ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Names in the order they were given, so each thread ends with its latest. */
 static void apply_names(struct snag_trace *trace)
 {
+    sort(trace->names, trace->name_count, sizeof *trace->names, compare_names_by_time);
     for (size_t index = 0; index < trace->name_count; index++) {
         struct pending_name *name = &trace->names[index];
         struct trace_file *file = &trace->files[name->file];
@@ -654,8 +673,10 @@ static void apply_names(struct snag_trace *trace)
 /* A forked child is its parent's copy: same modules and argv until it execs. */
 static void inherit_from_parents(struct snag_trace *trace)
 {
-    size_t module_count = trace->module_count;
+    /* Processes are in start order, so a parent has inherited its own
+     * modules before its children copy them: forks of forks work. */
     for (size_t index = 0; index < trace->file_count; index++) {
+        size_t module_count = trace->module_count;
         struct snag_process_info *process = &trace->processes[index];
         if (!process->forked || process->parent == SNAG_NO_INDEX) continue;
         const struct snag_process_info *parent = &trace->processes[process->parent];
@@ -814,7 +835,7 @@ struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_s
         used++;
     }
     trace->file_count = used;
-    qsort(trace->files, used, sizeof *trace->files, compare_files);
+    sort(trace->files, used, sizeof *trace->files, compare_files);
     for (size_t index = 0; index < used; index++) {
         trace->files[index].process = (uint32_t)index;
         if (load_file(trace, (uint32_t)index, error, error_size)) goto fail;
@@ -988,10 +1009,6 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             event->object_class = (uint8_t)object_class;
             event->op = (uint8_t)op;
             event->object = has_spelled_object ? spelled_object : (word1 & SNAG_ADDRESS_MASK);
-            cursor->last_class = (uint8_t)object_class;
-            cursor->last_object = event->object;
-            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD)
-                cursor->acquired = *event;
             if (op_has_site(op)) {
                 event->site = resolve_site(file, aux, spelled_site);
                 event->aux = 0;
@@ -999,6 +1016,10 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
                 event->site = 0;
                 event->aux = aux;
             }
+            cursor->last_class = (uint8_t)object_class;
+            cursor->last_object = event->object;
+            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD)
+                cursor->acquired = *event; /* complete, site included: a REACQUIRE repeats it */
             return true;
         }
         cursor->chunk++;

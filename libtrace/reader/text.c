@@ -2,6 +2,7 @@
 #include "snag/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at `bytes`, or 0 if it is not one
@@ -46,11 +47,27 @@ char *snag_text_sanitize(const char *text, char *out, size_t size)
     return out;
 }
 
+/* Three significant digits in the largest unit that keeps the value under
+ * 1000 after rounding: "812 ns", "3.40 us", "51.2 ms", "123 ms", "2.31 s". */
 char *snag_text_duration(uint64_t ns, char *out, size_t size)
 {
-    if (ns < 1000) snprintf(out, size, "%llu ns", (unsigned long long)ns);
-    else if (ns < 1000000) snprintf(out, size, "%.2f us", (double)ns / 1e3);
-    else if (ns < 1000000000) snprintf(out, size, "%.2f ms", (double)ns / 1e6);
-    else snprintf(out, size, "%.2f s", (double)ns / 1e9);
-    return out;
+    static const char *const units[] = {"us", "ms", "s"};
+    if (ns < 1000) {
+        snprintf(out, size, "%llu ns", (unsigned long long)ns);
+        return out;
+    }
+    double value = (double)ns / 1e3;
+    size_t unit = 0;
+    for (;;) {
+        int decimals = value < 9.995 ? 2 : value < 99.95 ? 1 : 0;
+        char text[32];
+        snprintf(text, sizeof text, "%.*f", decimals, value);
+        if (unit + 1 < sizeof units / sizeof units[0] && atof(text) >= 1000) {
+            value /= 1e3;
+            unit++;
+            continue;
+        }
+        snprintf(out, size, "%s %s", text, units[unit]);
+        return out;
+    }
 }

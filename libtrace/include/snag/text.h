@@ -10,7 +10,7 @@
  * characters and bytes that are not valid UTF-8 as \xHH. Returns out. */
 char *snag_text_sanitize(const char *text, char *out, size_t size);
 
-/* "812 ns", "3.40 us", "51.2 ms", "2.31 s" */
+/* Three significant digits: "812 ns", "3.40 us", "51.2 ms", "123 ms", "2.31 s". */
 char *snag_text_duration(uint64_t ns, char *out, size_t size);
 
 #endif

@@ -1,0 +1,28 @@
+# Unit tests of the trace reader (libtrace/reader/reader.c), the lock
+# statistics (lockstats.c) and the text helpers (text.c). The reader and
+# lockstats tests read synthetic traces written by trace_builder.c.
+# include()d from tests/CMakeLists.txt: source paths are relative to this file.
+
+set(SNAG_READER_TESTS_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+add_executable(test_reader ${SNAG_READER_TESTS_DIR}/test_reader.c ${SNAG_READER_TESTS_DIR}/trace_builder.c)
+snag_target_defaults(test_reader SANITIZABLE)
+target_include_directories(test_reader PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include ${SNAG_READER_TESTS_DIR})
+target_link_libraries(test_reader PRIVATE snag_reader cmocka)
+add_test(NAME unit_reader COMMAND test_reader)
+# The fuzz test opens a few thousand damaged files: allow for a sanitizer build.
+set_tests_properties(unit_reader PROPERTIES TIMEOUT 300)
+
+add_executable(test_lockstats ${SNAG_READER_TESTS_DIR}/test_lockstats.c ${SNAG_READER_TESTS_DIR}/trace_builder.c)
+snag_target_defaults(test_lockstats SANITIZABLE)
+target_include_directories(test_lockstats PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include ${SNAG_READER_TESTS_DIR})
+target_link_libraries(test_lockstats PRIVATE snag_reader cmocka)
+add_test(NAME unit_lockstats COMMAND test_lockstats)
+set_tests_properties(unit_lockstats PROPERTIES TIMEOUT 120)
+
+add_executable(test_text ${SNAG_READER_TESTS_DIR}/test_text.c)
+snag_target_defaults(test_text SANITIZABLE)
+target_include_directories(test_text PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include)
+target_link_libraries(test_text PRIVATE snag_reader cmocka)
+add_test(NAME unit_text COMMAND test_text)
+set_tests_properties(unit_text PROPERTIES TIMEOUT 120)
