@@ -72,10 +72,30 @@ __attribute__((destructor)) static void snag_finish(void)
     snag_writer_set_exit(SNAG_EXIT_UNKNOWN, 0);
 }
 
+/* Returning from main calls libc's own exit, which no wrapper sees: main
+ * runs inside this one so that its return value is recorded too. */
+static int (*program_main)(int, char **, char **);
+
+static int main_returning_status(int argc, char **argv, char **envp)
+{
+    int status = program_main(argc, argv, envp);
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status & 0xff);
+    return status;
+}
+
+SNAG_EXPORT int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv, void (*init)(void),
+                                  void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+{
+    if (!snag_real_resolve()) return 127; /* cannot happen: nothing runs before this */
+    program_main = main;
+    return snag_real.__libc_start_main(main_returning_status, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+/* The status a parent sees is the low 8 bits. */
 SNAG_EXPORT void exit(int status)
 {
     if (snag_real.exit == NULL) snag_real_resolve();
-    snag_writer_set_exit(SNAG_EXIT_STATUS, status);
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status & 0xff);
     snag_real.exit(status);
     __builtin_unreachable();
 }
@@ -83,7 +103,7 @@ SNAG_EXPORT void exit(int status)
 SNAG_EXPORT void _exit(int status)
 {
     if (snag_real._exit == NULL) snag_real_resolve();
-    snag_writer_set_exit(SNAG_EXIT_STATUS, status);
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status & 0xff);
     snag_real._exit(status);
     __builtin_unreachable();
 }
@@ -91,7 +111,7 @@ SNAG_EXPORT void _exit(int status)
 SNAG_EXPORT void _Exit(int status)
 {
     if (snag_real._Exit == NULL) snag_real_resolve();
-    snag_writer_set_exit(SNAG_EXIT_STATUS, status);
+    snag_writer_set_exit(SNAG_EXIT_STATUS, status & 0xff);
     snag_real._Exit(status);
     __builtin_unreachable();
 }

@@ -82,7 +82,9 @@
     X(exit, void, (int))                                                                          \
     X(_exit, void, (int))                                                                         \
     X(_Exit, void, (int))                                                                         \
-    X(dlopen, void *, (const char *, int))
+    X(dlopen, void *, (const char *, int))                                                      \
+    X(__libc_start_main, int,                                                                     \
+      (int (*)(int, char **, char **), int, char **, void (*)(void), void (*)(void), void (*)(void), void *))
 
 struct snag_real_table {
 #define SNAG_REAL_FIELD(name, ret, params) ret(*name) params;
