@@ -1,0 +1,30 @@
+#!/bin/sh
+# hot_lock (2 threads x 100000 lock/unlock of counter_lock) under snag run:
+# every acquisition is counted, the lock is a contended mutex found at its
+# call site, and the program's output and exit status go through unchanged.
+. "$(dirname "$0")/lib.sh"
+
+snag_run trace "$SAMPLES/hot_lock"
+assert_run_status "snag run hot_lock" 0
+assert_eq "hot_lock stdout under snag" "counter=200000" "$(cat run.out)"
+
+report_json trace report.json
+assert_eq "processes in the trace" 1 "$(jqr report.json '.processes | length')"
+assert_eq "hot_lock exit in the report" '{"status":0}' "$(jqr report.json '.processes[0].exit | tojson')"
+
+type=$(lock_field report.json counter_lock type) || exit 1
+acquisitions=$(lock_field report.json counter_lock acquisitions) || exit 1
+contended=$(lock_field report.json counter_lock contended) || exit 1
+assert_eq "counter_lock type" mutex "$type"
+assert_eq "counter_lock acquisitions" 200000 "$acquisitions"
+assert_int -gt "counter_lock contended (two threads hammer one lock)" "$contended" 0
+
+# The call site: increment_shared_counter in hot_lock.c, holding every acquisition.
+site=$(jqr report.json '[.locks[] | select(.["label"] == "counter_lock") | .sites[]
+        | select(.function == "increment_shared_counter" and (.file | endswith("hot_lock.c")))]
+        | if length == 1 then .[0].acquisitions else "sites: \(length)" end') || exit 1
+assert_eq "acquisitions at increment_shared_counter (hot_lock.c)" 200000 "$site"
+
+# Each worker thread took the lock exactly 100000 times, main none.
+workers=$(jqr report.json '[.processes[0].threads[] | select(.main == 0) | .acquisitions] | sort | map(tostring) | join(",")') || exit 1
+assert_eq "acquisitions per worker thread" "100000,100000" "$workers"
