@@ -166,25 +166,50 @@ static int find_shim(char *path, size_t size)
 
 /* ---- the trace directory ---- */
 
-/* Is `path` a directory snag wrote (only snag files inside)? */
-static int is_snag_trace(const char *path)
+/* Does the file start with one of snag's magics (or is it empty: a process
+ * that died creating it)? */
+static int is_snag_file(int directory, const char *name)
 {
+    int fd = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return 0;
+    struct stat status;
+    char magic[8];
+    int result = fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
+                 (status.st_size == 0 || (read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+                                          (memcmp(magic, SNAG_FILE_MAGIC, 8) == 0 ||
+                                           memcmp(magic, SNAG_LAUNCHER_MAGIC, 8) == 0)));
+    close(fd);
+    return result;
+}
+
+/* What is at `path`: nothing, an empty directory, a trace snag wrote (only
+ * snag files inside), or something else. */
+enum place { PLACE_NONE, PLACE_EMPTY_DIRECTORY, PLACE_TRACE, PLACE_OTHER };
+
+static enum place examine(const char *path)
+{
+    struct stat status;
+    if (lstat(path, &status) != 0) return errno == ENOENT ? PLACE_NONE : PLACE_OTHER;
+    if (!S_ISDIR(status.st_mode)) return PLACE_OTHER;
     int directory = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (directory < 0) return 0;
-    int result = 1;
+    if (directory < 0) return PLACE_OTHER;
     DIR *listing = fdopendir(directory);
     if (!listing) {
         close(directory);
-        return 0;
+        return PLACE_OTHER;
     }
+    size_t entries = 0;
+    int snag_only = 1;
     struct dirent *entry;
     while ((entry = readdir(listing))) {
         if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        entries++;
         size_t length = strlen(entry->d_name);
-        if (length < 5 || strcmp(entry->d_name + length - 5, ".snag") != 0) result = 0;
+        if (length < 5 || strcmp(entry->d_name + length - 5, ".snag") != 0 || !is_snag_file(dirfd(listing), entry->d_name))
+            snag_only = 0;
     }
     closedir(listing);
-    return result;
+    return entries == 0 ? PLACE_EMPTY_DIRECTORY : snag_only ? PLACE_TRACE : PLACE_OTHER;
 }
 
 static int remove_snag_trace(const char *path)
@@ -204,21 +229,24 @@ static int remove_snag_trace(const char *path)
     return rmdir(path);
 }
 
-/* A new, private directory at `path`; an earlier trace there moves to
- * `path`.old (as perf does with perf.data), anything else is left alone. */
+/* A new, private directory at `path` (an empty one the user made will do);
+ * an earlier trace there moves to `path`.old (as perf does with perf.data);
+ * anything else is left alone. */
 static int prepare_trace_directory(const char *path)
 {
     char safe[PATH_MAX * 4 + 1];
     snag_text_sanitize(path, safe, sizeof safe);
-    struct stat status;
-    if (lstat(path, &status) == 0) {
-        if (!S_ISDIR(status.st_mode) || !is_snag_trace(path)) {
-            fprintf(stderr, "snag: %s exists and is not a snag trace; not touching it: choose another with -o\n", safe);
-            return -1;
-        }
+    switch (examine(path)) {
+    case PLACE_EMPTY_DIRECTORY: return 0;
+    case PLACE_OTHER:
+        fprintf(stderr, "snag: %s exists and is not a snag trace; not touching it: choose another with -o\n", safe);
+        return -1;
+    case PLACE_TRACE: {
         char old[PATH_MAX + 8];
         snprintf(old, sizeof old, "%s.old", path);
-        if (lstat(old, &status) == 0 && (!S_ISDIR(status.st_mode) || !is_snag_trace(old) || remove_snag_trace(old))) {
+        enum place previous = examine(old);
+        if ((previous == PLACE_TRACE || previous == PLACE_EMPTY_DIRECTORY) ? remove_snag_trace(old) != 0
+                                                                          : previous != PLACE_NONE) {
             fprintf(stderr, "snag: cannot make room for the previous trace at %s.old: remove it or choose -o\n", safe);
             return -1;
         }
@@ -226,6 +254,9 @@ static int prepare_trace_directory(const char *path)
             fprintf(stderr, "snag: cannot move the previous trace %s aside: %s\n", safe, strerror(errno));
             return -1;
         }
+        break;
+    }
+    case PLACE_NONE: break;
     }
     if (mkdir(path, 0700) != 0) {
         fprintf(stderr, "snag: cannot create the trace directory %s: %s\n", safe, strerror(errno));

@@ -172,7 +172,9 @@ static uint64_t trace_ns(const struct snag_trace *trace, const struct trace_file
 
 static int map_file(const char *path, const uint8_t **data, size_t *size, char *error, size_t error_size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* Directory entries were checked to be regular files; a file named on
+     * the command line may be reached through a symlink the user made. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         set_error(error, error_size, "%s: cannot open: %s", path, strerror(errno));
         return -1;
@@ -464,6 +466,11 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
                   (unsigned long long)header->tick_hz);
         return -1;
     }
+    if (header->first_chunk_offset > file->size && header->first_chunk_offset <= (64u << 20)) {
+        set_error(error, error_size, "%s: truncated: %zu bytes, but its header and call-site table take %u", path,
+                  file->size, header->first_chunk_offset);
+        return -1;
+    }
     uint64_t site_bytes = (uint64_t)header->site_table_entries * 8;
     /* each term is bounded before the sum, so nothing wraps */
     if (header->site_table_offset < SNAG_FILE_HEADER_SIZE || header->site_table_offset % 8 ||
@@ -616,6 +623,13 @@ static int list_files(struct snag_trace *trace, const char *path, char ***names_
             continue;
         }
         if (!is_process_file_name(entry->d_name)) continue;
+        struct stat entry_status;
+        if (fstatat(dirfd(directory), entry->d_name, &entry_status, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(entry_status.st_mode)) {
+            /* the shim never makes one: something planted, not to be followed */
+            warn(trace, "%s/%s: not a regular file; skipped", path, entry->d_name);
+            continue;
+        }
         if (GROW(names, capacity, count)) break;
         if (asprintf(&names[count], "%s/%s", path, entry->d_name) < 0) break;
         count++;
