@@ -35,12 +35,16 @@ extern __thread struct snag_thread_state snag_thread __attribute__((tls_model("i
  * file is open, so the fast path below never tests for NULL). */
 extern uint64_t *snag_site_slots;
 
+/* The hot helpers below are inlined into every wrapper; what they call
+ * (refill, site insert, spills) is the out-of-line slow path. */
+#define SNAG_HOT static inline __attribute__((always_inline))
+
 /* Slow paths. */
 uint64_t *snag_writer_refill(struct snag_thread_state *thread);
 uint16_t snag_site_insert(uintptr_t return_address, size_t slot);
 uint64_t snag_object_spill(uint64_t address);
 
-static inline void snag_emit(uint64_t word0, uint64_t word1)
+SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
@@ -58,7 +62,7 @@ static inline void snag_emit(uint64_t word0, uint64_t word1)
     __atomic_store_n(&slot[0], word0, __ATOMIC_RELEASE);
 }
 
-static inline uint16_t snag_site_id(uintptr_t return_address)
+SNAG_HOT uint16_t snag_site_id(uintptr_t return_address)
 {
     size_t slot = (size_t)(((uint64_t)return_address * UINT64_C(0x9E3779B97F4A7C15)) >> 50);
     if (__builtin_expect(__atomic_load_n(&snag_site_slots[slot], __ATOMIC_RELAXED) == return_address, 1))
@@ -67,7 +71,7 @@ static inline uint16_t snag_site_id(uintptr_t return_address)
 }
 
 /* One fixed record about an object: word1 = address | aux << 48. */
-static inline void snag_record_aux(uint8_t type, const volatile void *object, uint16_t aux)
+SNAG_HOT void snag_record_aux(uint8_t type, const volatile void *object, uint16_t aux)
 {
     uint64_t ticks = snag_now_ticks();
     uint64_t address = (uint64_t)(uintptr_t)object;
@@ -75,7 +79,7 @@ static inline void snag_record_aux(uint8_t type, const volatile void *object, ui
     snag_emit((ticks << 8) | type, address | ((uint64_t)aux << 48));
 }
 
-static inline void snag_record(uint8_t type, const volatile void *object, uintptr_t return_address)
+SNAG_HOT void snag_record(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     snag_record_aux(type, object, snag_site_id(return_address));
 }
@@ -83,7 +87,7 @@ static inline void snag_record(uint8_t type, const volatile void *object, uintpt
 /* An acquisition. The same lock taken again from the same call site (a lock
  * loop) is one 8-byte word; otherwise a full record that the short ones
  * refer back to. */
-static inline void snag_record_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
+SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
@@ -105,7 +109,7 @@ static inline void snag_record_acquire(uint8_t type, const volatile void *object
 
 /* A release right after its own acquisition (the usual short critical
  * section) is one 8-byte word that points back to it. */
-static inline void snag_record_release(uint8_t type, const volatile void *object, uintptr_t return_address)
+SNAG_HOT void snag_record_release(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
