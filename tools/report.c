@@ -51,8 +51,11 @@ static void print_lock_row(FILE *out, const struct snag_trace *trace, const stru
 {
     char label[512], wait[32], wait_max[32], hold[32], hold_max[32];
     snag_names_lock_label(names, lock, label, sizeof label);
-    fprintf(out, "  %-8s %-36s %10" PRIu64 " %10" PRIu64 " %10s %10s %10s %10s\n", lock_type_name(lock->object_class),
-            label, lock->acquisitions, lock->contended, snag_text_duration(lock->wait_ns_total, wait, sizeof wait),
+    /* a label too long for its column gets a line of its own */
+    int fits = strlen(label) <= 36;
+    if (!fits) fprintf(out, "  %-8s %s\n", lock_type_name(lock->object_class), label);
+    fprintf(out, "  %-8s %-36s %10" PRIu64 " %10" PRIu64 " %10s %10s %10s %10s\n",
+            fits ? lock_type_name(lock->object_class) : "", fits ? label : "", lock->acquisitions, lock->contended, snag_text_duration(lock->wait_ns_total, wait, sizeof wait),
             snag_text_duration(lock->wait_ns_max, wait_max, sizeof wait_max),
             snag_text_duration(lock->hold_ns_total, hold, sizeof hold),
             snag_text_duration(lock->hold_ns_max, hold_max, sizeof hold_max));
@@ -71,9 +74,11 @@ static void print_lock_row(FILE *out, const struct snag_trace *trace, const stru
     for (size_t site = 0; site < lock->site_count && site < SITES_PER_LOCK; site++) {
         const struct snag_site_stats *entry = &lock->sites[site];
         char where[768], waited[32];
-        fprintf(out, "           at %-45s %10" PRIu64 " %10" PRIu64 " %10s\n",
-                snag_names_site_text(names, lock->process, entry->site, where, sizeof where), entry->acquisitions,
-                entry->contended, snag_text_duration(entry->wait_ns_total, waited, sizeof waited));
+        snag_names_site_text(names, lock->process, entry->site, where, sizeof where);
+        if (strlen(where) > 33) fprintf(out, "           at %s\n%48s", where, "");
+        else fprintf(out, "           at %-33s ", where);
+        fprintf(out, "%10" PRIu64 " %10" PRIu64 " %10s\n", entry->acquisitions, entry->contended,
+                snag_text_duration(entry->wait_ns_total, waited, sizeof waited));
     }
     if (lock->site_count > SITES_PER_LOCK)
         fprintf(out, "           ... and %zu more call sites\n", lock->site_count - SITES_PER_LOCK);
