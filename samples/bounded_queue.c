@@ -17,12 +17,13 @@
  * How often pthread_cond_wait runs (and so re-takes queue_lock inside it)
  * depends on timing.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sample_args.h"
 
 #define DEFAULT_ITEMS 10000L
 #define DEFAULT_CAPACITY 4L
@@ -54,32 +55,6 @@ struct consumer_result {
     long consumed;
     uint64_t sum;
 };
-
-static void usage(FILE *out, const char *prog)
-{
-    fprintf(out,
-            "usage: %s [items [capacity [producers [consumers]]]]\n"
-            "  items      0..%ld in total (default %ld)\n"
-            "  capacity   1..%ld (default %ld)\n"
-            "  producers  1..%ld (default %ld)\n"
-            "  consumers  1..%ld (default %ld)\n",
-            prog, MAX_ITEMS, DEFAULT_ITEMS, MAX_CAPACITY, DEFAULT_CAPACITY, MAX_THREADS,
-            DEFAULT_PRODUCERS, MAX_THREADS, DEFAULT_CONSUMERS);
-}
-
-/* Parses a plain decimal number in [min, max]; returns 0 on success. */
-static int parse_count(const char *text, long min, long max, long *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || value < min || value > max)
-        return -1;
-    *out = value;
-    return 0;
-}
 
 /* Blocks while the queue is full, then appends one value. */
 __attribute__((noinline)) static void queue_put(long value)
@@ -132,22 +107,14 @@ __attribute__((noinline)) static void *consumer_thread(void *arg)
 
 int main(int argc, char **argv)
 {
-    long items = DEFAULT_ITEMS;
-    long capacity = DEFAULT_CAPACITY;
-    long producers = DEFAULT_PRODUCERS;
-    long consumers = DEFAULT_CONSUMERS;
-
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        usage(stdout, argv[0]);
-        return 0;
-    }
-    if (argc > 5 || (argc > 1 && parse_count(argv[1], 0, MAX_ITEMS, &items) != 0) ||
-        (argc > 2 && parse_count(argv[2], 1, MAX_CAPACITY, &capacity) != 0) ||
-        (argc > 3 && parse_count(argv[3], 1, MAX_THREADS, &producers) != 0) ||
-        (argc > 4 && parse_count(argv[4], 1, MAX_THREADS, &consumers) != 0)) {
-        usage(stderr, argv[0]);
-        return 2;
-    }
+    long items, capacity, producers, consumers;
+    const struct sample_arg args[] = { /* the positional arguments, in order */
+        {"items", 0, MAX_ITEMS, DEFAULT_ITEMS, "in total", &items},
+        {"capacity", 1, MAX_CAPACITY, DEFAULT_CAPACITY, NULL, &capacity},
+        {"producers", 1, MAX_THREADS, DEFAULT_PRODUCERS, NULL, &producers},
+        {"consumers", 1, MAX_THREADS, DEFAULT_CONSUMERS, NULL, &consumers},
+    };
+    sample_parse_args(argc, argv, args, SAMPLE_ARGS_COUNT(args));
     total_items = items;
     producer_count = producers;
     queue_capacity = (size_t)capacity;

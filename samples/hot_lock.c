@@ -9,12 +9,13 @@
  * times; the program prints "counter=<threads*iterations>".
  * See striped_locks.c for the fixed version.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sample_args.h"
 
 #define DEFAULT_THREADS 2L
 #define DEFAULT_ITERATIONS 100000L
@@ -27,29 +28,6 @@ static uint64_t shared_counter;         /* protected by counter_lock */
 static volatile unsigned shared_scratch; /* protected by counter_lock */
 
 static long iterations_per_thread = DEFAULT_ITERATIONS;
-
-static void usage(FILE *out, const char *prog)
-{
-    fprintf(out,
-            "usage: %s [threads [iterations]]\n"
-            "  threads     1..%ld (default %ld)\n"
-            "  iterations  0..%ld per thread (default %ld)\n",
-            prog, MAX_THREADS, DEFAULT_THREADS, MAX_ITERATIONS, DEFAULT_ITERATIONS);
-}
-
-/* Parses a plain decimal number in [min, max]; returns 0 on success. */
-static int parse_count(const char *text, long min, long max, long *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || value < min || value > max)
-        return -1;
-    *out = value;
-    return 0;
-}
 
 /* One critical section: lock, a few dozen steps of work, increment, unlock. */
 __attribute__((noinline)) static void increment_shared_counter(void)
@@ -71,18 +49,12 @@ __attribute__((noinline)) static void *hot_lock_worker(void *unused)
 
 int main(int argc, char **argv)
 {
-    long threads = DEFAULT_THREADS;
-    long iterations = DEFAULT_ITERATIONS;
-
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        usage(stdout, argv[0]);
-        return 0;
-    }
-    if (argc > 3 || (argc > 1 && parse_count(argv[1], 1, MAX_THREADS, &threads) != 0) ||
-        (argc > 2 && parse_count(argv[2], 0, MAX_ITERATIONS, &iterations) != 0)) {
-        usage(stderr, argv[0]);
-        return 2;
-    }
+    long threads, iterations;
+    const struct sample_arg args[] = { /* the positional arguments, in order */
+        {"threads", 1, MAX_THREADS, DEFAULT_THREADS, NULL, &threads},
+        {"iterations", 0, MAX_ITERATIONS, DEFAULT_ITERATIONS, "per thread", &iterations},
+    };
+    sample_parse_args(argc, argv, args, SAMPLE_ARGS_COUNT(args));
     iterations_per_thread = iterations;
 
     pthread_t *workers = calloc((size_t)threads, sizeof *workers);

@@ -12,12 +12,12 @@
  * "lookups=<readers*lookups> updates=<updates> version=<updates> mismatches=0 checksum=<n>",
  * where checksum is the sum of the final cache entries (independent of timing).
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "sample_args.h"
 
 #define DEFAULT_READERS 3L
 #define DEFAULT_LOOKUPS 20000L
@@ -44,31 +44,6 @@ struct reader_result {
     long lookups;
     long mismatches;
 };
-
-static void usage(FILE *out, const char *prog)
-{
-    fprintf(out,
-            "usage: %s [readers [lookups [updates]]]\n"
-            "  readers  1..%ld (default %ld)\n"
-            "  lookups  0..%ld per reader (default %ld)\n"
-            "  updates  0..%ld by the writer (default %ld)\n",
-            prog, MAX_READERS, DEFAULT_READERS, MAX_LOOKUPS, DEFAULT_LOOKUPS, MAX_UPDATES,
-            DEFAULT_UPDATES);
-}
-
-/* Parses a plain decimal number in [min, max]; returns 0 on success. */
-static int parse_count(const char *text, long min, long max, long *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || value < min || value > max)
-        return -1;
-    *out = value;
-    return 0;
-}
 
 static uint64_t cache_value(uint64_t version, unsigned key)
 {
@@ -130,20 +105,13 @@ __attribute__((noinline)) static void *cache_writer(void *unused)
 
 int main(int argc, char **argv)
 {
-    long readers = DEFAULT_READERS;
-    long lookups = DEFAULT_LOOKUPS;
-    long updates = DEFAULT_UPDATES;
-
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        usage(stdout, argv[0]);
-        return 0;
-    }
-    if (argc > 4 || (argc > 1 && parse_count(argv[1], 1, MAX_READERS, &readers) != 0) ||
-        (argc > 2 && parse_count(argv[2], 0, MAX_LOOKUPS, &lookups) != 0) ||
-        (argc > 3 && parse_count(argv[3], 0, MAX_UPDATES, &updates) != 0)) {
-        usage(stderr, argv[0]);
-        return 2;
-    }
+    long readers, lookups, updates;
+    const struct sample_arg args[] = { /* the positional arguments, in order */
+        {"readers", 1, MAX_READERS, DEFAULT_READERS, NULL, &readers},
+        {"lookups", 0, MAX_LOOKUPS, DEFAULT_LOOKUPS, "per reader", &lookups},
+        {"updates", 0, MAX_UPDATES, DEFAULT_UPDATES, "by the writer", &updates},
+    };
+    sample_parse_args(argc, argv, args, SAMPLE_ARGS_COUNT(args));
     lookups_per_reader = lookups;
     update_count = updates;
 

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sample_args.h"
+
 #define DEFAULT_SLOTS 2L
 #define DEFAULT_THREADS 4L
 #define DEFAULT_JOBS 50L
@@ -37,30 +39,6 @@ static atomic_long jobs_done;
 
 static long jobs_per_thread = DEFAULT_JOBS;
 static long rendezvous_target; /* min(slots, threads); set before any thread starts */
-
-static void usage(FILE *out, const char *prog)
-{
-    fprintf(out,
-            "usage: %s [slots [threads [jobs]]]\n"
-            "  slots    1..%ld semaphore initial value (default %ld)\n"
-            "  threads  1..%ld (default %ld)\n"
-            "  jobs     0..%ld per thread (default %ld)\n",
-            prog, MAX_SLOTS, DEFAULT_SLOTS, MAX_THREADS, DEFAULT_THREADS, MAX_JOBS, DEFAULT_JOBS);
-}
-
-/* Parses a plain decimal number in [min, max]; returns 0 on success. */
-static int parse_count(const char *text, long min, long max, long *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end;
-    long value = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || value < min || value > max)
-        return -1;
-    *out = value;
-    return 0;
-}
 
 static void note_holders(long holders)
 {
@@ -100,20 +78,13 @@ __attribute__((noinline)) static void *pool_worker(void *unused)
 
 int main(int argc, char **argv)
 {
-    long slot_count = DEFAULT_SLOTS;
-    long threads = DEFAULT_THREADS;
-    long jobs = DEFAULT_JOBS;
-
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        usage(stdout, argv[0]);
-        return 0;
-    }
-    if (argc > 4 || (argc > 1 && parse_count(argv[1], 1, MAX_SLOTS, &slot_count) != 0) ||
-        (argc > 2 && parse_count(argv[2], 1, MAX_THREADS, &threads) != 0) ||
-        (argc > 3 && parse_count(argv[3], 0, MAX_JOBS, &jobs) != 0)) {
-        usage(stderr, argv[0]);
-        return 2;
-    }
+    long slot_count, threads, jobs;
+    const struct sample_arg args[] = { /* the positional arguments, in order */
+        {"slots", 1, MAX_SLOTS, DEFAULT_SLOTS, "semaphore initial value", &slot_count},
+        {"threads", 1, MAX_THREADS, DEFAULT_THREADS, NULL, &threads},
+        {"jobs", 0, MAX_JOBS, DEFAULT_JOBS, "per thread", &jobs},
+    };
+    sample_parse_args(argc, argv, args, SAMPLE_ARGS_COUNT(args));
     jobs_per_thread = jobs;
     rendezvous_target = slot_count < threads ? slot_count : threads;
 
