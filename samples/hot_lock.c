@@ -39,9 +39,14 @@ __attribute__((noinline)) static void increment_shared_counter(void)
     pthread_mutex_unlock(&counter_lock);
 }
 
+/* All workers start hammering together, so that they really contend even
+ * on a busy machine where one might otherwise finish before the next starts. */
+static pthread_barrier_t start_together;
+
 __attribute__((noinline)) static void *hot_lock_worker(void *unused)
 {
     (void)unused;
+    pthread_barrier_wait(&start_together);
     for (long i = 0; i < iterations_per_thread; i++)
         increment_shared_counter();
     return NULL;
@@ -62,6 +67,7 @@ int main(int argc, char **argv)
         perror("calloc");
         return 1;
     }
+    pthread_barrier_init(&start_together, NULL, (unsigned)threads);
     for (long t = 0; t < threads; t++) {
         int rc = pthread_create(&workers[t], NULL, hot_lock_worker, NULL);
         if (rc != 0) {
@@ -71,6 +77,7 @@ int main(int argc, char **argv)
     }
     for (long t = 0; t < threads; t++)
         pthread_join(workers[t], NULL);
+    pthread_barrier_destroy(&start_together);
     free(workers);
 
     /* All workers are joined: reading the counter needs no lock. */

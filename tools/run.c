@@ -298,7 +298,7 @@ static void forward_signal(int signal_number)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: snag run [-o TRACE] [--quiet] [--] PROGRAM [ARGS...]\n"
+            "usage: snag run [-o TRACE] [--quiet] [--no-follow] [--] PROGRAM [ARGS...]\n"
             "\n"
             "Runs PROGRAM with snag's recorder preloaded (no recompiling) and writes a\n"
             "trace: a directory with one file per process. snag exits with PROGRAM's\n"
@@ -308,6 +308,9 @@ static void usage(FILE *out)
             "  -o, --output TRACE  where to write the trace (default ./%s; an earlier\n"
             "                      trace there is moved to TRACE.old)\n"
             "  -q, --quiet         no summary after the run\n"
+            "      --no-follow     record only PROGRAM's own process, not the processes\n"
+            "                      it starts (by default every one is traced, even those\n"
+            "                      started with an environment of their own)\n"
             "\n"
             "snag's own exit statuses:\n"
             "  %d  PROGRAM is statically linked or set-user-ID: LD_PRELOAD cannot reach it\n"
@@ -326,14 +329,16 @@ int snag_run_main(int argc, char **argv)
 {
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"quiet", no_argument, NULL, 'q'},
+                                            {"no-follow", no_argument, NULL, 'n'},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
     const char *output = SNAG_DEFAULT_TRACE;
-    int quiet = 0, option;
+    int quiet = 0, follow = 1, option;
     while ((option = getopt_long(argc, argv, "+o:qh", options, NULL)) != -1) {
         switch (option) {
         case 'o': output = optarg; break;
         case 'q': quiet = 1; break;
+        case 'n': follow = 0; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return SNAG_EXIT_USAGE;
         }
@@ -394,6 +399,8 @@ int snag_run_main(int argc, char **argv)
     setenv("SNAG_CLOCK", clock.use_tsc ? "tsc" : "monotonic", 1);
     set_env_u64("SNAG_TICK_HZ", clock.hz);
     set_env_u64("SNAG_TICK_ORIGIN", clock.start_raw);
+    if (follow) unsetenv("SNAG_NO_FOLLOW");
+    else setenv("SNAG_NO_FOLLOW", "1", 1);
 
     /* Signals: ^C and ^\ reach the whole foreground group, the program
      * included, so snag waits them out; TERM and HUP are passed on. */

@@ -43,6 +43,12 @@ struct pending_name {
     size_t order; /* as read, to keep equal times in file order */
 };
 
+struct pending_process_event {
+    uint32_t file, thread_build; /* thread_build: index into trace->threads */
+    uint64_t ticks;
+    struct snag_process_event event;
+};
+
 struct semaphore_name {
     uint32_t process;
     uint64_t address;
@@ -77,6 +83,9 @@ struct snag_trace {
     size_t name_count, name_capacity;
     struct semaphore_name *semaphores;
     size_t semaphore_count, semaphore_capacity;
+    struct pending_process_event *process_events;
+    size_t process_event_count, process_event_capacity;
+    struct snag_process_event *process_event_list; /* in time order, for the API */
     char **warnings;
     size_t warning_count, warning_capacity;
     char **argv_storage; /* argv arrays to free */
@@ -347,6 +356,22 @@ static void read_variable(struct snag_trace *trace, struct trace_file *file, uin
         process->argv = (const char *const *)argv;
         process->exe = argv[record.argc];
         file->has_process_info = true;
+        break;
+    }
+    case SNAG_REC_PROCESS_EVENT: {
+        struct snag_process_event_record record;
+        if (size < sizeof record || GROW(trace->process_events, trace->process_event_capacity,
+                                         trace->process_event_count))
+            return;
+        memcpy(&record, payload, sizeof record);
+        char *path = copy_string(payload + sizeof record, size - sizeof record);
+        if (!path) return;
+        trace->process_events[trace->process_event_count++] = (struct pending_process_event){
+            .file = file_index,
+            .thread_build = (uint32_t)(thread - trace->threads),
+            .ticks = ticks,
+            .event = {.kind = record.kind, .pid = record.pid, .status = record.status, .path = path},
+        };
         break;
     }
     default: break; /* a newer record type: skipped by its length */
@@ -717,6 +742,55 @@ static void inherit_from_parents(struct snag_trace *trace)
     }
 }
 
+static int compare_process_events(const void *left, const void *right)
+{
+    const struct snag_process_event *a = left, *b = right;
+    if (a->time_ns != b->time_ns) return a->time_ns < b->time_ns ? -1 : 1;
+    return a->process < b->process ? -1 : a->process > b->process;
+}
+
+/* A child whose own file does not say how it ended (killed by SIGKILL, or
+ * still running when its image was replaced... ) gets what its parent's
+ * wait saw: the newest image of that pid that started before the wait. */
+static void apply_waited_status(struct snag_trace *trace, const struct snag_process_event *event)
+{
+    struct snag_process_info *child = NULL;
+    for (size_t index = 0; index < trace->file_count; index++) {
+        struct snag_process_info *candidate = &trace->processes[index];
+        if (candidate->pid != event->pid || candidate->start_ns > event->time_ns) continue;
+        if (!child || candidate->start_ns >= child->start_ns) child = candidate;
+    }
+    if (!child || child->exit_kind == SNAG_EXIT_STATUS || child->exit_kind == SNAG_EXIT_SIGNAL) return;
+    int status = event->status;
+    if ((status & 0x7f) == 0) {
+        child->exit_kind = SNAG_EXIT_STATUS;
+        child->exit_value = (status >> 8) & 0xff;
+    } else if ((status & 0x7f) != 0x7f) {
+        child->exit_kind = SNAG_EXIT_SIGNAL;
+        child->exit_value = status & 0x7f;
+    }
+    if (child->end_ns > event->time_ns) child->end_ns = event->time_ns;
+}
+
+static void finish_process_events(struct snag_trace *trace)
+{
+    size_t count = trace->process_event_count;
+    trace->process_event_list = calloc(count ? count : 1, sizeof *trace->process_event_list);
+    if (!trace->process_event_list) return;
+    for (size_t index = 0; index < count; index++) {
+        struct pending_process_event *pending = &trace->process_events[index];
+        struct snag_process_event *event = &trace->process_event_list[index];
+        *event = pending->event;
+        event->time_ns = trace_ns(trace, &trace->files[pending->file], pending->ticks);
+        event->process = trace->files[pending->file].process;
+        event->thread = trace->threads[pending->thread_build].info.index;
+    }
+    sort(trace->process_event_list, count, sizeof *trace->process_event_list, compare_process_events);
+    for (size_t index = 0; index < count; index++)
+        if (trace->process_event_list[index].kind == SNAG_PROCESS_WAITED)
+            apply_waited_status(trace, &trace->process_event_list[index]);
+}
+
 static void finish(struct snag_trace *trace)
 {
     /* The trace starts at the launcher's start, or at the earliest process anchor. */
@@ -808,6 +882,7 @@ static void finish(struct snag_trace *trace)
     }
     apply_names(trace);
     inherit_from_parents(trace);
+    finish_process_events(trace);
 }
 
 struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_size)
@@ -891,6 +966,10 @@ void snag_trace_close(struct snag_trace *trace)
     }
     for (size_t index = 0; index < trace->name_count; index++) free(trace->names[index].name);
     for (size_t index = 0; index < trace->semaphore_count; index++) free(trace->semaphores[index].name);
+    for (size_t index = 0; index < trace->process_event_count; index++)
+        free((void *)trace->process_events[index].event.path);
+    free(trace->process_events);
+    free(trace->process_event_list);
     for (size_t index = 0; index < trace->warning_count; index++) free(trace->warnings[index]);
     for (size_t index = 0; index < trace->argv_storage_count; index++) {
         char **argv = (char **)trace->argv_storage[index];
@@ -933,6 +1012,16 @@ size_t snag_trace_module_count(const struct snag_trace *trace) { return trace->m
 const struct snag_module_info *snag_trace_module(const struct snag_trace *trace, size_t index)
 {
     return index < trace->module_count ? &trace->modules[index] : NULL;
+}
+
+size_t snag_trace_process_event_count(const struct snag_trace *trace)
+{
+    return trace->process_event_list ? trace->process_event_count : 0;
+}
+
+const struct snag_process_event *snag_trace_process_event(const struct snag_trace *trace, size_t index)
+{
+    return index < snag_trace_process_event_count(trace) ? &trace->process_event_list[index] : NULL;
 }
 
 const char *snag_trace_semaphore_name(const struct snag_trace *trace, uint32_t process, uint64_t address)

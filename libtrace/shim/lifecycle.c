@@ -9,6 +9,7 @@
 
 #include "lifecycle.h"
 #include "modules.h"
+#include "process.h"
 #include "real.h"
 #include "thread.h"
 #include "writer.h"
@@ -36,10 +37,10 @@ static void after_fork_parent(void)
     }
 }
 
-static void after_fork_child(void)
+void snag_after_fork_child(void)
 {
     snag_modules_after_fork_child();
-    snag_writer_after_fork_child();
+    snag_writer_after_fork_child(snag_process_following());
 }
 
 /* Starts recording in this process, once: from the constructor, or from the
@@ -50,11 +51,13 @@ void snag_start(int argc, char **argv)
     static atomic_int started;
     if (atomic_exchange(&started, 1)) return;
     if (!snag_real_resolve()) return;
+    snag_process_capture_environment();
     snag_clock_setup();
     if (snag_writer_open_process() != 0) return;
+    if (!snag_process_following()) snag_process_stop_following_children();
     snag_record_process_info(argc, argv);
     snag_record_new_modules();
-    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+    pthread_atfork(before_fork, after_fork_parent, snag_after_fork_child);
 }
 
 /* glibc passes (argc, argv, envp) to the constructors of shared objects. */

@@ -4,5 +4,7 @@
 
 /* Idempotent; argv may be NULL (then it is read from /proc/self/cmdline). */
 void snag_start(int argc, char **argv);
+/* A forked child's set-up: the atfork handler, or _Fork's wrapper. */
+void snag_after_fork_child(void);
 
 #endif

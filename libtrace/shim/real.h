@@ -6,6 +6,10 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <threads.h>
 #include <time.h>
 #include <sys/types.h>
@@ -79,6 +83,19 @@
     X(thrd_detach, int, (thrd_t))                                                                 \
     X(thrd_exit, void, (int))                                                                     \
     X(fork, pid_t, (void))                                                                        \
+    X(_Fork, pid_t, (void))                                                                       \
+    X(execve, int, (const char *, char *const[], char *const[]))                                  \
+    X(execvpe, int, (const char *, char *const[], char *const[]))                                 \
+    X(fexecve, int, (int, char *const[], char *const[]))                                          \
+    X(execveat, int, (int, const char *, char *const[], char *const[], int))                      \
+    X(posix_spawn, int,                                                                           \
+      (pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,      \
+       char *const[], char *const[]))                                                             \
+    X(posix_spawnp, int,                                                                          \
+      (pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,      \
+       char *const[], char *const[]))                                                             \
+    X(wait4, pid_t, (pid_t, int *, int, struct rusage *))                                         \
+    X(waitid, int, (idtype_t, id_t, siginfo_t *, int))                                            \
     X(exit, void, (int))                                                                          \
     X(_exit, void, (int))                                                                         \
     X(_Exit, void, (int))                                                                         \

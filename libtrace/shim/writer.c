@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lifecycle.h"
+#include "process.h"
 #include "real.h"
 
 __thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
@@ -162,7 +163,7 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     /* A forked child whose fork handler has not run yet (another library's
      * handler records first): the parent's file is not ours to write. */
     if (process.header->pid != getpid()) {
-        snag_writer_after_fork_child();
+        snag_writer_after_fork_child(snag_process_following());
         if (!atomic_load(&process.recording)) goto out;
     }
 
@@ -391,7 +392,21 @@ int snag_writer_open_process(void)
     return open_file(getpid(), getppid(), 0, 0);
 }
 
-void snag_writer_after_fork_child(void)
+pid_t snag_writer_pid(void)
+{
+    struct snag_file_header *header = process.header;
+    return header ? header->pid : 0;
+}
+
+void snag_writer_clear_exit(void)
+{
+    struct snag_file_header *header = process.header;
+    if (!header) return;
+    header->end_ticks = 0;
+    __atomic_store_n(&header->exit_kind, SNAG_EXIT_UNKNOWN, __ATOMIC_RELEASE);
+}
+
+void snag_writer_after_fork_child(int follow)
 {
     if (process.fd < 0 || process.header->pid == getpid()) return; /* done already */
     uint64_t fork_ticks = snag_now_ticks();
@@ -415,7 +430,7 @@ void snag_writer_after_fork_child(void)
     atomic_store(&process.next_thread_index, 0);
     atomic_flag_clear(&process.grow_lock);
     snag_thread.pos = snag_thread.end = NULL;
-    open_file(getpid(), parent, 1, fork_ticks);
+    if (follow) open_file(getpid(), parent, 1, fork_ticks);
 }
 
 void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value)

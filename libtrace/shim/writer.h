@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "clock.h"
 #include "snag/format.h"
@@ -137,8 +138,11 @@ int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, siz
 
 /* Process lifetime (writer.c). */
 int snag_writer_open_process(void); /* 0, or -1: recording stays off */
-void snag_writer_after_fork_child(void);
+/* In a forked child: a file of its own (follow), or recording off. */
+void snag_writer_after_fork_child(int follow);
 void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value);
+void snag_writer_clear_exit(void); /* an exec that failed */
 int snag_writer_active(void);
+pid_t snag_writer_pid(void);     /* of the open file, 0 if none */
 
 #endif

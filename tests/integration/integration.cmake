@@ -30,6 +30,10 @@ set(SNAG_INTEGRATION_TESTS
   report_text_mentions_labels 60
   many_short_processes_all_appear 60
   many_short_processes_all_have_exit_status 60
+  programs_that_exec_with_their_own_environment_stay_traced 60
+  killed_grandchild_gets_its_status_from_the_parents_wait 60
+  no_follow_records_only_the_first_process 60
+  make_j2_builds_a_process_tree 120
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)

@@ -184,6 +184,24 @@ enum snag_variable_type {
     SNAG_REC_PROCESS_INFO = 0x82, /* struct snag_process_record, argv strings, exe path */
     SNAG_REC_SEM_NAME = 0x83,     /* u64 sem_t address, then NUL-terminated name */
     SNAG_REC_THREAD_INFO = 0x84,  /* struct snag_thread_record */
+    SNAG_REC_PROCESS_EVENT = 0x85, /* struct snag_process_event_record, then a NUL-terminated path (exec) */
+};
+
+/* SNAG_REC_PROCESS_EVENT kinds: what this process did to or about another. */
+enum snag_process_event_kind {
+    SNAG_PROCESS_FORK = 1,        /* pid = the child just forked */
+    SNAG_PROCESS_EXEC = 2,        /* about to execve the path; pid = our own */
+    SNAG_PROCESS_EXEC_FAILED = 3, /* the exec returned; status = errno */
+    SNAG_PROCESS_SPAWN = 4,       /* posix_spawn made pid (it execs the path) */
+    SNAG_PROCESS_WAIT = 5,        /* a blocking wait begins; pid = what was asked (-1 any, >0 one child) */
+    SNAG_PROCESS_WAITED = 6,      /* a child was reaped: pid, status = its raw wait status */
+};
+
+struct snag_process_event_record {
+    uint32_t kind;   /* enum snag_process_event_kind */
+    int32_t pid;
+    int32_t status;
+    uint32_t reserved;
 };
 
 /* SNAG_REC_MODULE payload (after word0, word1). word1 bits 32..63 = 0. */

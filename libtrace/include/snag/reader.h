@@ -84,6 +84,19 @@ const struct snag_module_info *snag_trace_module(const struct snag_trace *trace,
 /* Name given to a named semaphore at `address` in `process`, or NULL. */
 const char *snag_trace_semaphore_name(const struct snag_trace *trace, uint32_t process, uint64_t address);
 
+/* What a process did to another: forked, exec'd, spawned, waited, reaped. */
+struct snag_process_event {
+    uint64_t time_ns;
+    uint32_t process;   /* the process that did it */
+    uint32_t thread;
+    uint32_t kind;      /* enum snag_process_event_kind */
+    int32_t pid;        /* the other process (exec: its own) */
+    int32_t status;     /* WAITED: raw wait status; EXEC_FAILED: errno */
+    const char *path;   /* EXEC, SPAWN: what was executed ("" otherwise); untrusted */
+};
+size_t snag_trace_process_event_count(const struct snag_trace *trace);
+const struct snag_process_event *snag_trace_process_event(const struct snag_trace *trace, size_t index);
+
 /* One record about an object, decoded. */
 struct snag_event {
     uint64_t time_ns;
