@@ -130,6 +130,84 @@ static void print_threads(FILE *out, const struct snag_trace *trace, const struc
     }
 }
 
+/* ---- the process tree: one node per process, its exec chain joined ---- */
+
+struct process_node {
+    size_t first, last; /* first and last image (process index) of the chain */
+    size_t parent;      /* node index, SIZE_MAX for a root */
+};
+
+/* The images of one pid that an exec chain links (each replaced by the next). */
+static size_t chain_of(const struct snag_trace *trace, size_t image, const size_t *node_of)
+{
+    const struct snag_process_info *process = snag_trace_process(trace, image);
+    if (process->forked) return SIZE_MAX;
+    for (size_t earlier = image; earlier-- > 0;) {
+        const struct snag_process_info *candidate = snag_trace_process(trace, earlier);
+        if (candidate->pid != process->pid) continue;
+        return candidate->exit_kind == SNAG_EXIT_EXEC ? node_of[earlier] : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}
+
+static void print_node(FILE *out, const struct snag_trace *trace, const struct process_node *nodes, size_t count,
+                       size_t node, int depth, size_t *printed, size_t rows)
+{
+    if (*printed >= rows) return;
+    (*printed)++;
+    const struct process_node *self = &nodes[node];
+    const struct snag_process_info *last = snag_trace_process(trace, self->last);
+    fprintf(out, "  %*s%d ", 2 * (depth < 12 ? depth : 12), "", last->pid);
+    for (size_t image = self->first; image <= self->last; image++) {
+        const struct snag_process_info *process = snag_trace_process(trace, image);
+        if (process->pid != last->pid || (image != self->first && process->forked)) continue;
+        if (image != self->first) fprintf(out, " -> ");
+        print_command_line(out, process);
+        if (image == self->last) break;
+    }
+    char lifetime[32];
+    const struct snag_process_info *first = snag_trace_process(trace, self->first);
+    fprintf(out, "  [");
+    print_exit(out, last);
+    fprintf(out, ", %s, %u thread%s", snag_text_duration(last->end_ns - first->start_ns, lifetime, sizeof lifetime),
+            last->thread_count, last->thread_count == 1 ? "" : "s");
+    if (last->dropped_records) fprintf(out, ", %" PRIu64 " records lost", last->dropped_records);
+    fprintf(out, "]\n");
+    for (size_t child = node + 1; child < count; child++)
+        if (nodes[child].parent == node) print_node(out, trace, nodes, count, child, depth + 1, printed, rows);
+}
+
+static void print_process_tree(FILE *out, const struct snag_trace *trace, size_t rows)
+{
+    size_t images = snag_trace_process_count(trace), count = 0;
+    struct process_node *nodes = calloc(images, sizeof *nodes);
+    size_t *node_of = calloc(images, sizeof *node_of);
+    if (!nodes || !node_of) {
+        free(nodes);
+        free(node_of);
+        return;
+    }
+    for (size_t image = 0; image < images; image++) {
+        size_t chain = chain_of(trace, image, node_of);
+        if (chain != SIZE_MAX) {
+            nodes[chain].last = image;
+            node_of[image] = chain;
+            continue;
+        }
+        const struct snag_process_info *process = snag_trace_process(trace, image);
+        nodes[count] = (struct process_node){image, image,
+                                             process->parent == SNAG_NO_INDEX ? SIZE_MAX : node_of[process->parent]};
+        node_of[image] = count++;
+    }
+    fprintf(out, "\nProcesses (%zu; an exec chain on one line, joined by ->)\n", count);
+    size_t printed = 0;
+    for (size_t node = 0; node < count; node++)
+        if (nodes[node].parent == SIZE_MAX) print_node(out, trace, nodes, count, node, 0, &printed, rows);
+    if (printed < count) fprintf(out, "  ... and %zu more processes (--all lists them)\n", count - printed);
+    free(nodes);
+    free(node_of);
+}
+
 static void print_text(FILE *out, const char *path, const struct snag_trace *trace,
                        const struct snag_lockstats *stats, struct snag_names *names, size_t rows)
 {
@@ -139,17 +217,7 @@ static void print_text(FILE *out, const char *path, const struct snag_trace *tra
             snag_trace_process_count(trace) == 1 ? "" : "es", snag_trace_thread_count(trace),
             snag_trace_thread_count(trace) == 1 ? "" : "s", snag_trace_event_count(trace),
             snag_text_duration(snag_trace_end_ns(trace), duration, sizeof duration));
-    size_t process_count = snag_trace_process_count(trace);
-    for (size_t index = 0; index < process_count && index < rows; index++) {
-        const struct snag_process_info *process = snag_trace_process(trace, index);
-        fprintf(out, "  process %d (parent %d): ", process->pid, process->ppid);
-        print_command_line(out, process);
-        fprintf(out, "\n    %zu thread%s, ", (size_t)process->thread_count, process->thread_count == 1 ? "" : "s");
-        print_exit(out, process);
-        if (process->dropped_records) fprintf(out, ", %" PRIu64 " records lost", process->dropped_records);
-        fprintf(out, "\n");
-    }
-    if (rows < process_count) fprintf(out, "  ... and %zu more processes (--all lists them)\n", process_count - rows);
+    print_process_tree(out, trace, rows);
     print_objects(out, trace, stats, names, rows, 1);
     print_objects(out, trace, stats, names, rows, 0);
     print_threads(out, trace, stats);
