@@ -19,3 +19,10 @@ recipes=$(jqr report.json "[.processes[] | select(.ppid == $make_pid and .argv[0
 assert_int -ge "recipe shells with make ($make_pid) as parent" "$recipes" 4
 cats=$(jqr report.json '[.processes[] | select(.argv[0] == "cat") | .exit.status] | map(select(. == 0)) | length') || exit 1
 assert_eq "cat processes that exited 0" 4 "$cats"
+
+# The text report draws it as a tree: make at the root, its recipe shells
+# one level in (a shell that execs its command shows both, joined by ->).
+with_timeout 60 "$SNAG" report --all trace > report.txt || fail "snag report failed"
+grep -Eq "^  [0-9]+ make -j2 -s  \[exit 0" report.txt || fail "make is not a root of the process tree: $(cat report.txt)"
+nested=$(grep -Ec "^    [0-9]+ /bin/sh -c printf" report.txt)
+assert_int -ge "recipe shells drawn under make" "$nested" 4
