@@ -19,6 +19,7 @@ struct snag_names;
 
 int snag_run_main(int argc, char **argv);
 int snag_report_main(int argc, char **argv);
+int snag_export_main(int argc, char **argv);
 
 /* Opens and analyses a trace, printing a one-line error on failure; returns
  * 0 or an exit status. */

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "snag/findings.h"
 #include "snag/lockstats.h"
 #include "snag/names.h"
 #include "snag/text.h"
@@ -208,8 +209,133 @@ static void print_process_tree(FILE *out, const struct snag_trace *trace, size_t
     free(node_of);
 }
 
+/* ---- findings ---- */
+
+static int thread_tid(const struct snag_trace *trace, uint32_t thread)
+{
+    const struct snag_thread_info *info = snag_trace_thread(trace, thread);
+    return info ? info->tid : 0;
+}
+
+/* A lock as it appears in a finding: its label, found via its statistics. */
+static const char *finding_lock_label(const struct snag_lockstats *stats, struct snag_names *names,
+                                      const struct snag_finding *finding, char *out, size_t size)
+{
+    for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++) {
+        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+        if (lock->process == finding->process && lock->address == finding->lock_address &&
+            lock->object_class == finding->lock_class)
+            return snag_names_lock_label(names, lock, out, size);
+    }
+    snprintf(out, size, "%s at 0x%" PRIx64, snag_class_name(finding->lock_class), finding->lock_address);
+    return out;
+}
+
+/* One sentence that says what happened, with names and places. */
+static void finding_message(const struct snag_trace *trace, const struct snag_lockstats *stats,
+                            struct snag_names *names, const struct snag_finding *finding, char *out, size_t size)
+{
+    char label[512], taken[768], waits[768];
+    finding_lock_label(stats, names, finding, label, sizeof label);
+    snag_names_site_text(names, finding->process, finding->holder_site, taken, sizeof taken);
+    const struct snag_process_info *process = snag_trace_process(trace, finding->process);
+    int length = snprintf(out, size,
+                          "process %d forked (thread %d) while its thread %d held %s (taken at %s); the child "
+                          "inherits it locked, with no thread to unlock it",
+                          process->pid, thread_tid(trace, finding->thread), thread_tid(trace, finding->holder_thread),
+                          label, taken);
+    if (length < 0 || (size_t)length >= size) return;
+    if (finding->blocked_thread != SNAG_NO_INDEX) {
+        const struct snag_process_info *child = snag_trace_process(trace, finding->child_process);
+        snag_names_site_text(names, finding->child_process, finding->blocked_site, waits, sizeof waits);
+        snprintf(out + length, size - (size_t)length, ": child %d then blocked on it for good at %s", child->pid,
+                 waits);
+    } else {
+        snprintf(out + length, size - (size_t)length, " (the child did not need it this time: %u fork%s)",
+                 finding->occurrences, finding->occurrences == 1 ? "" : "s");
+    }
+}
+
+static void print_findings(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                           struct snag_names *names, const struct snag_findings *findings)
+{
+    size_t count = snag_findings_count(findings);
+    fprintf(out, "\nFindings (%zu)\n", count);
+    if (count == 0) fprintf(out, "  none\n");
+    for (size_t index = 0; index < count; index++) {
+        const struct snag_finding *finding = snag_finding(findings, index);
+        char message[2048], safe[2048];
+        finding_message(trace, stats, names, finding, message, sizeof message);
+        fprintf(out, "  [%s] %s/%s: %s\n", snag_severity_name(finding->severity), finding->kind, finding->subkind,
+                snag_text_sanitize(message, safe, sizeof safe));
+    }
+}
+
+static void json_findings(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                          struct snag_names *names, const struct snag_findings *findings)
+{
+    json_key(json, "findings");
+    json_begin_array(json);
+    for (size_t index = 0; index < snag_findings_count(findings); index++) {
+        const struct snag_finding *finding = snag_finding(findings, index);
+        char text[2048];
+        json_begin_object(json);
+        json_key(json, "kind");
+        json_string(json, finding->kind);
+        json_key(json, "subkind");
+        json_string(json, finding->subkind);
+        json_key(json, "severity");
+        json_string(json, snag_severity_name(finding->severity));
+        json_key(json, "pid");
+        json_int(json, snag_trace_process(trace, finding->process)->pid);
+        json_key(json, "time_ns");
+        json_uint(json, finding->time_ns);
+        json_key(json, "occurrences");
+        json_uint(json, finding->occurrences);
+        finding_message(trace, stats, names, finding, text, sizeof text);
+        json_key(json, "message");
+        json_string(json, text);
+        json_key(json, "threads");
+        json_begin_array(json);
+        const uint32_t involved[] = {finding->thread, finding->holder_thread, finding->blocked_thread};
+        for (size_t thread = 0; thread < 3; thread++) {
+            if (involved[thread] == SNAG_NO_INDEX) continue;
+            const struct snag_thread_info *info = snag_trace_thread(trace, involved[thread]);
+            json_begin_object(json);
+            json_key(json, "tid");
+            json_int(json, info->tid);
+            json_key(json, "pid");
+            json_int(json, snag_trace_process(trace, info->process)->pid);
+            json_key(json, "role");
+            json_string(json, thread == 0 ? "forked" : thread == 1 ? "held the lock" : "blocked in the child");
+            json_end_object(json);
+        }
+        json_end_array(json);
+        json_key(json, "locks");
+        json_begin_array(json);
+        json_begin_object(json);
+        json_key(json, "type");
+        json_string(json, snag_class_name(finding->lock_class));
+        json_key(json, "label");
+        json_string(json, finding_lock_label(stats, names, finding, text, sizeof text));
+        json_key(json, "address");
+        json_uint(json, finding->lock_address);
+        json_end_object(json);
+        json_end_array(json);
+        json_key(json, "stacks"); /* full stacks come with the findings work (libunwind) */
+        json_begin_array(json);
+        json_end_array(json);
+        json_key(json, "child_pid");
+        if (finding->child_process == SNAG_NO_INDEX) json_null(json);
+        else json_int(json, snag_trace_process(trace, finding->child_process)->pid);
+        json_end_object(json);
+    }
+    json_end_array(json);
+}
+
 static void print_text(FILE *out, const char *path, const struct snag_trace *trace,
-                       const struct snag_lockstats *stats, struct snag_names *names, size_t rows)
+                       const struct snag_lockstats *stats, struct snag_names *names,
+                       const struct snag_findings *findings, size_t rows)
 {
     char safe[4096], duration[32];
     fprintf(out, "snag report: %s\n", snag_text_sanitize(path, safe, sizeof safe));
@@ -218,6 +344,7 @@ static void print_text(FILE *out, const char *path, const struct snag_trace *tra
             snag_trace_thread_count(trace) == 1 ? "" : "s", snag_trace_event_count(trace),
             snag_text_duration(snag_trace_end_ns(trace), duration, sizeof duration));
     print_process_tree(out, trace, rows);
+    print_findings(out, trace, stats, names, findings);
     print_objects(out, trace, stats, names, rows, 1);
     print_objects(out, trace, stats, names, rows, 0);
     print_threads(out, trace, stats);
@@ -362,7 +489,8 @@ static void json_locks(struct json *json, const struct snag_trace *trace, const 
 }
 
 static void print_json(FILE *out, const char *path, const struct snag_trace *trace,
-                       const struct snag_lockstats *stats, struct snag_names *names)
+                       const struct snag_lockstats *stats, struct snag_names *names,
+                       const struct snag_findings *findings)
 {
     struct json json = {.out = out};
     json_begin_object(&json);
@@ -376,9 +504,7 @@ static void print_json(FILE *out, const char *path, const struct snag_trace *tra
     json_uint(&json, snag_trace_event_count(trace));
     json_processes(&json, trace, stats);
     json_locks(&json, trace, stats, names);
-    json_key(&json, "findings");
-    json_begin_array(&json);
-    json_end_array(&json);
+    json_findings(&json, trace, stats, names, findings);
     json_key(&json, "warnings");
     json_begin_array(&json);
     for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
@@ -447,8 +573,17 @@ int snag_report_main(int argc, char **argv)
     struct snag_names *names;
     int status = snag_report_open(path, &trace, &stats, &names);
     if (status) return status;
-    if (json) print_json(stdout, path, trace, stats, names);
-    else print_text(stdout, path, trace, stats, names, rows);
+    struct snag_findings *findings = snag_findings_compute(trace);
+    if (!findings) {
+        fprintf(stderr, "snag: out of memory while looking for findings\n");
+        snag_names_free(names);
+        snag_lockstats_free(stats);
+        snag_trace_close(trace);
+        return SNAG_EXIT_FAILURE;
+    }
+    if (json) print_json(stdout, path, trace, stats, names, findings);
+    else print_text(stdout, path, trace, stats, names, findings, rows);
+    snag_findings_free(findings);
     snag_names_free(names);
     snag_lockstats_free(stats);
     snag_trace_close(trace);

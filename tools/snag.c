@@ -19,6 +19,8 @@ static void usage(FILE *out)
             "commands:\n"
             "  run [-o TRACE] [--] PROGRAM [ARGS...]   run PROGRAM and record a trace\n"
             "  report [--json] [TRACE]                 explain a trace\n"
+            "  export --format=chrome [-o FILE] [TRACE]\n"
+            "                                          write a trace for Perfetto UI, chrome://tracing\n"
             "\n"
             "`snag COMMAND --help` tells more. Version %s.\n",
             SNAG_VERSION);
@@ -33,6 +35,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "run") == 0) return snag_run_main(argc - 1, argv + 1);
     if (strcmp(command, "report") == 0) return snag_report_main(argc - 1, argv + 1);
+    if (strcmp(command, "export") == 0) return snag_export_main(argc - 1, argv + 1);
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
         usage(stdout);
         return 0;

@@ -18,12 +18,21 @@
 
 static __thread struct {
     uint64_t *pos, *end;
+    uint64_t ticks;
 } fork_stash __attribute__((tls_model("initial-exec")));
 
+uint64_t snag_fork_ticks(void)
+{
+    return fork_stash.ticks;
+}
+
 /* Between fork's prepare and parent handlers the forking thread records into
- * a fresh chunk, so the child never inherits a chunk the parent still fills. */
+ * a fresh chunk, so the child never inherits a chunk the parent still fills.
+ * Registered first, this prepare handler runs last: its time is the fork's,
+ * after the program's own handlers took whatever locks they take. */
 static void before_fork(void)
 {
+    fork_stash.ticks = snag_now_ticks();
     fork_stash.pos = snag_thread.pos;
     fork_stash.end = snag_thread.end;
     snag_thread.pos = snag_thread.end = NULL;

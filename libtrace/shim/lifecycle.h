@@ -2,9 +2,13 @@
 #ifndef SNAG_SHIM_LIFECYCLE_H
 #define SNAG_SHIM_LIFECYCLE_H
 
+#include <stdint.h>
+
 /* Idempotent; argv may be NULL (then it is read from /proc/self/cmdline). */
 void snag_start(int argc, char **argv);
 /* A forked child's set-up: the atfork handler, or _Fork's wrapper. */
 void snag_after_fork_child(void);
+/* When the calling thread's last fork happened (its prepare handler ran). */
+uint64_t snag_fork_ticks(void);
 
 #endif

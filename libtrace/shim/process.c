@@ -159,14 +159,19 @@ static char *const *fill_environment(char *const *envp, char **out, char *preloa
     return out;
 }
 
-static void record_event(uint32_t kind, pid_t pid, int status, const char *path)
+static void record_event_at(uint64_t ticks, uint32_t kind, pid_t pid, int status, const char *path)
 {
     struct snag_process_event_record record = {.kind = kind, .pid = pid, .status = status};
     size_t length = path ? strnlen(path, 1024) : 0;
     char tail[1025];
     if (length) memcpy(tail, path, length);
     tail[length] = '\0';
-    snag_emit_variable2(SNAG_REC_PROCESS_EVENT, 0, &record, sizeof record, tail, length + 1);
+    snag_emit_variable_at(ticks, SNAG_REC_PROCESS_EVENT, 0, &record, sizeof record, tail, length + 1);
+}
+
+static void record_event(uint32_t kind, pid_t pid, int status, const char *path)
+{
+    record_event_at(0, kind, pid, status, path);
 }
 
 /* In a vfork child (same memory, other pid) nothing may be recorded: the
@@ -341,7 +346,7 @@ SNAG_EXPORT pid_t fork(void)
     pid_t child = snag_real.fork(); /* the child's side is set up by the atfork handler */
     if (child > 0) {
         int saved_errno = errno;
-        record_event(SNAG_PROCESS_FORK, child, 0, NULL);
+        record_event_at(snag_fork_ticks(), SNAG_PROCESS_FORK, child, 0, NULL);
         errno = saved_errno;
     }
     return child;
@@ -351,10 +356,11 @@ SNAG_EXPORT pid_t fork(void)
 SNAG_EXPORT pid_t _Fork(void)
 {
     SNAG_REAL_OR_RETURN(_Fork, -1);
+    uint64_t ticks = snag_now_ticks(); /* no handlers run: now is the fork's time */
     pid_t child = snag_real._Fork();
     int saved_errno = errno;
     if (child == 0) snag_after_fork_child();
-    else if (child > 0) record_event(SNAG_PROCESS_FORK, child, 0, NULL);
+    else if (child > 0) record_event_at(ticks, SNAG_PROCESS_FORK, child, 0, NULL);
     errno = saved_errno;
     return child;
 }

@@ -259,6 +259,12 @@ uint64_t snag_object_spill(uint64_t address)
 int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, size_t head_size,
                         const void *tail, size_t tail_size)
 {
+    return snag_emit_variable_at(0, type, word1_high, head, head_size, tail, tail_size);
+}
+
+int snag_emit_variable_at(uint64_t ticks, uint8_t type, uint32_t word1_high, const void *head, size_t head_size,
+                          const void *tail, size_t tail_size)
+{
     struct snag_thread_state *thread = &snag_thread;
     size_t payload = head_size + tail_size;
     size_t total = 16 + ((payload + 7) & ~(size_t)7);
@@ -276,7 +282,7 @@ int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, siz
     if (tail_size) memcpy(bytes + head_size, tail, tail_size);
     memset(bytes + payload, 0, total - 16 - payload);
     slot[1] = (uint64_t)total | ((uint64_t)word1_high << 32);
-    __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | type, __ATOMIC_RELEASE);
+    __atomic_store_n(&slot[0], ((ticks ? ticks : snag_now_ticks()) << 8) | type, __ATOMIC_RELEASE);
     return 0;
 }
 

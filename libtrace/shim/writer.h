@@ -135,6 +135,9 @@ int snag_emit_variable(uint8_t type, uint32_t word1_high, const void *payload, s
 /* The same, for a payload in two parts (a fixed struct and its strings). */
 int snag_emit_variable2(uint8_t type, uint32_t word1_high, const void *head, size_t head_size,
                         const void *tail, size_t tail_size);
+/* The same, stamped with `ticks` (0: now) instead of the time of writing. */
+int snag_emit_variable_at(uint64_t ticks, uint8_t type, uint32_t word1_high, const void *head, size_t head_size,
+                          const void *tail, size_t tail_size);
 
 /* Process lifetime (writer.c). */
 int snag_writer_open_process(void); /* 0, or -1: recording stays off */

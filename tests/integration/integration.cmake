@@ -34,6 +34,7 @@ set(SNAG_INTEGRATION_TESTS
   killed_grandchild_gets_its_status_from_the_parents_wait 60
   no_follow_records_only_the_first_process 60
   make_j2_builds_a_process_tree 120
+  fork_while_locked_is_a_high_fork_hazard 60
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)

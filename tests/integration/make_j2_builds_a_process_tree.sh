@@ -14,6 +14,7 @@ command -v make >/dev/null 2>&1 || skip "make is not installed"
 snag_run_ok trace make -j2 -s
 for name in a b c d; do assert_eq "$name.out" "$name" "$(cat $name.out)"; done
 report_json trace report.json
+assert_eq "findings on make -j2 (a correct program)" 0 "$(jqr report.json '.findings | length')"
 make_pid=$(jqr report.json '[.processes[] | select(.argv[0] == "make")][0].pid') || exit 1
 recipes=$(jqr report.json "[.processes[] | select(.ppid == $make_pid and .argv[0] == \"/bin/sh\")] | length") || exit 1
 assert_int -ge "recipe shells with make ($make_pid) as parent" "$recipes" 4

@@ -29,6 +29,7 @@ assert_run_status "snag run pigz" 0
 cmp -s plain.gz run.out || fail "pigz -p 2 output differs under snag ($(wc -c <plain.gz) bytes without, $(wc -c <run.out) with)"
 
 report_json pigz.trace pigz.json
+assert_eq "findings on pigz (a correct program)" 0 "$(jqr pigz.json '.findings | length')"
 pid=$(jqr pigz.json '[.processes[] | select(.argv[0] == $p)] | if length == 1 then .[0].pid else "processes: \(length)" end' --arg p "$PIGZ") || exit 1
 for type in mutex cond; do
     count=$(jqr pigz.json '[.locks[] | select(.pid == ($pid | tonumber) and .type == $t and .acquisitions > 0)] | length' --arg pid "$pid" --arg t "$type") || exit 1
@@ -47,5 +48,6 @@ assert_run_status "snag run xz -d -T2" 0
 cmp -s input.dat run.out || fail "xz -T2 round trip under snag does not give back the input"
 
 report_json xz.trace xz.json
+assert_eq "findings on xz (a correct program)" 0 "$(jqr xz.json '.findings | length')"
 count=$(jqr xz.json '[.locks[] | select(.type == "mutex" and .acquisitions > 0)] | length') || exit 1
 assert_int -ge "xz -T2: mutexes with acquisitions > 0" "$count" 1

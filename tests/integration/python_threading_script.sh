@@ -51,6 +51,7 @@ for python in $pythons; do
     assert_run_status "snag run $python snag_threads_check.py" 0
     assert_eq "$python snag_threads_check.py: stdout under snag" "counter=40000 threads=adder-0,adder-1" "$(cat run.out)"
     report_json "py$n.trace" "py$n.json"
+    assert_eq "findings on a correct python3 threading script" 0 "$(jqr "py$n.json" '.findings | length')"
 
     # The interpreter's image: the script in its argv, an executable named python*.
     pid=$(jqr "py$n.json" '[.processes[]

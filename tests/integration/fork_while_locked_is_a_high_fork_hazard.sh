@@ -1,0 +1,31 @@
+#!/bin/sh
+# fork_while_locked forks while its logger thread holds log_lock; the child
+# then blocks on log_lock for good: a fork_hazard of high severity, naming
+# the lock, the holder's and the child's call sites. Its pthread_atfork twin
+# has no finding at all.
+. "$(dirname "$0")/lib.sh"
+
+snag_run_ok trace "$SAMPLES/fork_while_locked"
+assert_eq "output" "child hung on log_lock and was killed" "$(cat run.out)"
+report_json trace report.json
+assert_eq "findings" 1 "$(jqr report.json '.findings | length')"
+assert_eq "kind/subkind/severity" "fork_hazard/lock_held_at_fork/high" \
+    "$(jqr report.json '.findings[0] | "\(.kind)/\(.subkind)/\(.severity)"')"
+assert_eq "the lock" "log_lock" "$(jqr report.json '.findings[0].locks[0]["label"]')"
+assert_eq "the threads' roles" "forked,held the lock,blocked in the child" \
+    "$(jqr report.json '[.findings[0].threads[].role] | join(",")')"
+parent=$(jqr report.json '[.processes[] | select(.argv[0] | endswith("fork_while_locked"))][0].pid') || exit 1
+child=$(jqr report.json '.findings[0].child_pid') || exit 1
+assert_eq "the finding's process is the parent" "$parent" "$(jqr report.json '.findings[0].pid')"
+assert_eq "the child was killed by its parent (SIGKILL)" '{"signal":9}' \
+    "$(jqr report.json ".processes[] | select(.pid == $child) | .exit | tojson")"
+message=$(jqr report.json '.findings[0].message') || exit 1
+case $message in
+*"logger_thread (fork_while_locked.c:"*"write_log_line (fork_while_locked.c:"*) ;;
+*) fail "the message names neither the holder's nor the child's call site: $message" ;;
+esac
+
+snag_run_ok twin "$SAMPLES/fork_with_atfork"
+assert_eq "twin output" "child finished" "$(cat run.out)"
+report_json twin twin.json
+assert_eq "findings for the pthread_atfork twin" 0 "$(jqr twin.json '.findings | length')"

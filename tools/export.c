@@ -1,0 +1,781 @@
+/* snag export: a trace as Chrome Trace Event Format JSON (the "JSON Object
+ * Format", {"traceEvents": [...]}), which Perfetto UI and chrome://tracing
+ * open.
+ *
+ * Each process is a group of tracks, one per thread. Lock waits and holds,
+ * and condvar, semaphore, barrier and join waits, are complete events
+ * (ph "X"); a flow arrow (ph "s" then "f") goes from the hold whose release
+ * handed a lock over to the hold of the waiter that got it; a process's end
+ * is an instant event (ph "i").
+ *
+ * Streamed: the events are walked once in time order and each slice is
+ * written when it ends (importers sort by ts), so memory does not grow with
+ * the number of events. What is kept is per thread (the locks it holds, the
+ * call it is blocked in) and per lock (its label, its latest releases). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json.h"
+#include "snag/lockstats.h"
+#include "snag/names.h"
+#include "snag/text.h"
+
+#define LABEL_SIZE 512
+#define NAME_SIZE (LABEL_SIZE + 64)
+
+/* A release of a lock: what a later contended acquisition by another
+ * thread is paired with. */
+struct release {
+    bool valid;
+    bool has_slice;          /* it ended a hold slice (a semaphore post does not) */
+    uint32_t thread;
+    uint64_t slice_start_ns; /* start of that slice, or of its last part */
+    uint64_t ns;
+};
+
+/* One lock-like object (an instance of it: re-initialising an address makes
+ * a new one), found by process, class, address and instance. The table is
+ * built from the lock statistics before the walk and never grows, so
+ * pointers to entries stay valid. */
+struct lock_entry {
+    const struct snag_lock_stats *stats; /* NULL: a free slot */
+    char *label;                         /* computed when first needed */
+    char *id;
+    uint32_t current_instance; /* kept in instance 0's entry: the instance events refer to now */
+    bool seen;                 /* kept in instance 0's entry */
+    struct release latest;       /* the latest release */
+    struct release latest_other; /* the latest release by another thread than latest's */
+};
+
+enum hold_end {
+    HOLD_RELEASED,
+    HOLD_CUT,        /* a lock taken earlier was released first: the slice goes on as a new part */
+    HOLD_UNRELEASED, /* still held when the thread ended */
+};
+
+/* A lock the thread holds, and the slice being drawn for it. */
+struct held {
+    struct lock_entry *lock;
+    uint32_t depth;    /* recursive locks and nested read locks: only the outermost is a slice */
+    uint64_t since_ns; /* start of the part being drawn */
+    uint64_t site;
+    uint8_t op;        /* SNAG_OP_ACQUIRE or SNAG_OP_ACQUIRE_SHARED */
+    bool contended;
+    bool relock;    /* taken back inside a condition wait */
+    bool continued; /* this part continues a slice that was cut */
+    struct release woken_by; /* valid: the release that handed the lock over (arrow not drawn yet) */
+};
+
+/* The blocking call a thread is in. */
+struct pending_wait {
+    bool active;
+    uint8_t object_class;
+    uint8_t op;
+    uint64_t object;
+    struct lock_entry *lock; /* NULL for a join */
+    uint64_t since_ns;
+    uint64_t site;
+};
+
+struct thread_state {
+    const struct snag_thread_info *info;
+    int32_t pid;
+    struct held *held; /* in the order taken: each one's slice nests in the ones before it */
+    size_t held_count, held_capacity;
+    struct pending_wait wait;
+    bool after_cond_wake; /* the next mutex acquisition is a condition wait's re-lock */
+    uint64_t last_ns;
+};
+
+struct exporter {
+    const struct snag_trace *trace;
+    struct snag_names *names;
+    struct json json;
+    struct lock_entry *locks;
+    size_t lock_mask;
+    struct thread_state *threads;
+    uint64_t flow_count;
+    bool out_of_memory;
+};
+
+/* ---- JSON pieces ---- */
+
+/* json.c writes no fixed-point numbers or booleans: such a value is written
+ * raw, right after its key. */
+static void json_key_raw(struct json *json, const char *key, const char *text)
+{
+    json_key(json, key);
+    json->after_key = 0;
+    fputs(text, json->out);
+}
+
+/* Trace Event Format times are microseconds; three decimals keep every
+ * nanosecond, exactly. */
+static void json_key_microseconds(struct json *json, const char *key, uint64_t ns)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
+    json_key_raw(json, key, text);
+}
+
+static void json_key_string(struct json *json, const char *key, const char *text)
+{
+    json_key(json, key);
+    json_string(json, text);
+}
+
+static void json_key_int(struct json *json, const char *key, int64_t value)
+{
+    json_key(json, key);
+    json_int(json, value);
+}
+
+/* {"name", "cat", "ph", "pid", "tid", "ts": an event, left open for more keys. */
+static void event_begin(struct exporter *x, const char *phase, const char *name, const char *category, int32_t pid,
+                        int32_t tid, uint64_t ts_ns)
+{
+    json_begin_object(&x->json);
+    json_key_string(&x->json, "name", name);
+    json_key_string(&x->json, "cat", category);
+    json_key_string(&x->json, "ph", phase);
+    json_key_int(&x->json, "pid", pid);
+    json_key_int(&x->json, "tid", tid);
+    json_key_microseconds(&x->json, "ts", ts_ns);
+}
+
+/* A complete event [start, end] on the thread's track, its "args" left open. */
+static void slice_begin(struct exporter *x, const char *name, const char *category,
+                        const struct thread_state *thread, uint64_t start_ns, uint64_t end_ns)
+{
+    event_begin(x, "X", name, category, thread->pid, thread->info->tid, start_ns);
+    json_key_microseconds(&x->json, "dur", end_ns > start_ns ? end_ns - start_ns : 0);
+    json_key(&x->json, "args");
+    json_begin_object(&x->json);
+}
+
+static void slice_end(struct exporter *x)
+{
+    json_end_object(&x->json); /* args */
+    json_end_object(&x->json);
+}
+
+/* ---- locks: the table, labels, ids ---- */
+
+static size_t hash_lock(uint32_t process, uint8_t object_class, uint64_t address, uint32_t instance)
+{
+    uint64_t key = address ^ ((uint64_t)process << 48) ^ ((uint64_t)object_class << 40) ^ ((uint64_t)instance << 20);
+    key ^= key >> 33;
+    key *= UINT64_C(0xff51afd7ed558ccd);
+    key ^= key >> 33;
+    return (size_t)key;
+}
+
+static struct lock_entry *find_lock(const struct exporter *x, uint32_t process, uint8_t object_class,
+                                    uint64_t address, uint32_t instance)
+{
+    for (size_t slot = hash_lock(process, object_class, address, instance) & x->lock_mask;;
+         slot = (slot + 1) & x->lock_mask) {
+        struct lock_entry *entry = &x->locks[slot];
+        if (!entry->stats) return NULL;
+        const struct snag_lock_stats *lock = entry->stats;
+        if (lock->process == process && lock->object_class == object_class && lock->address == address &&
+            lock->instance == instance)
+            return entry;
+    }
+}
+
+/* Every lock and instance the statistics found, before the walk meets them. */
+static int build_lock_table(struct exporter *x, const struct snag_lockstats *stats)
+{
+    size_t count = snag_lockstats_lock_count(stats), size = 16;
+    while (size < 2 * count) size *= 2;
+    x->locks = calloc(size, sizeof *x->locks);
+    if (!x->locks) return -1;
+    x->lock_mask = size - 1;
+    for (size_t index = 0; index < count; index++) {
+        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+        size_t slot = hash_lock(lock->process, lock->object_class, lock->address, lock->instance) & x->lock_mask;
+        while (x->locks[slot].stats) slot = (slot + 1) & x->lock_mask;
+        x->locks[slot].stats = lock;
+    }
+    return 0;
+}
+
+/* The instance an event refers to, numbered as the statistics number them:
+ * 0 at first sight, one more at each later INIT of the same address. */
+static struct lock_entry *lock_for_event(struct exporter *x, const struct snag_event *event)
+{
+    struct lock_entry *first = find_lock(x, event->process, event->object_class, event->object, 0);
+    if (!first) return NULL;
+    if (event->op == SNAG_OP_INIT && first->seen) first->current_instance++;
+    first->seen = true;
+    if (first->current_instance == 0) return first;
+    return find_lock(x, event->process, event->object_class, event->object, first->current_instance);
+}
+
+static const char *lock_label(struct exporter *x, struct lock_entry *lock)
+{
+    if (!lock->label) {
+        char label[LABEL_SIZE];
+        lock->label = strdup(snag_names_lock_label(x->names, lock->stats, label, sizeof label));
+        if (!lock->label) {
+            x->out_of_memory = true;
+            return "?";
+        }
+    }
+    return lock->label;
+}
+
+static const char *lock_id(struct exporter *x, struct lock_entry *lock)
+{
+    if (!lock->id) {
+        char id[64];
+        lock->id = strdup(snag_names_lock_id(x->trace, lock->stats, id, sizeof id));
+        if (!lock->id) {
+            x->out_of_memory = true;
+            return "?";
+        }
+    }
+    return lock->id;
+}
+
+static bool draws_holds(uint8_t object_class)
+{
+    return object_class == SNAG_CLASS_MUTEX || object_class == SNAG_CLASS_RWLOCK || object_class == SNAG_CLASS_SPIN;
+}
+
+/* "lock_id", "type", "site" (and "mode" for rwlocks): what every lock slice says. */
+static void write_lock_args(struct exporter *x, const struct thread_state *thread, struct lock_entry *lock,
+                            uint64_t site, uint8_t op)
+{
+    char where[768];
+    json_key_string(&x->json, "lock_id", lock_id(x, lock));
+    json_key_string(&x->json, "type", snag_class_name(lock->stats->object_class));
+    json_key_string(&x->json, "site", snag_names_site_text(x->names, thread->info->process, site, where, sizeof where));
+    if (lock->stats->object_class == SNAG_CLASS_RWLOCK)
+        json_key_string(&x->json, "mode", op == SNAG_OP_ACQUIRE_SHARED || op == SNAG_OP_WAIT_SHARED ? "read" : "write");
+}
+
+/* ---- flows ---- */
+
+/* The latest release of the lock by another thread than `thread`. */
+static struct release releaser_for(const struct lock_entry *lock, uint32_t thread)
+{
+    if (lock->latest.valid && lock->latest.thread != thread) return lock->latest;
+    return lock->latest_other; /* its thread differs from latest's, which is `thread` */
+}
+
+static void remember_release(struct lock_entry *lock, uint32_t thread, bool has_slice, uint64_t slice_start_ns,
+                             uint64_t ns)
+{
+    if (lock->latest.valid && lock->latest.thread != thread) lock->latest_other = lock->latest;
+    lock->latest = (struct release){true, has_slice, thread, slice_start_ns, ns};
+}
+
+/* Perfetto binds a flow event to the slice on top of its track's stack when
+ * it reaches the event's ts, chrome://tracing to the slice at ts: one
+ * nanosecond into a slice, both find that slice and never one nested in it
+ * that ended earlier. */
+static uint64_t just_inside(uint64_t start_ns, uint64_t end_ns)
+{
+    return end_ns > start_ns ? start_ns + 1 : start_ns;
+}
+
+/* The arrow from the hold that released the lock to the hold [start, end]
+ * of the thread that got it. */
+static void write_flow(struct exporter *x, struct lock_entry *lock, const struct release *from,
+                       const struct thread_state *to, uint64_t start_ns, uint64_t end_ns)
+{
+    char name[NAME_SIZE];
+    snprintf(name, sizeof name, "handoff: %s", lock_label(x, lock));
+    const char *category = snag_class_name(lock->stats->object_class);
+    uint64_t id = ++x->flow_count;
+    const struct thread_state *source = &x->threads[from->thread];
+    event_begin(x, "s", name, category, source->pid, source->info->tid, just_inside(from->slice_start_ns, from->ns));
+    json_key(&x->json, "id");
+    json_uint(&x->json, id);
+    json_end_object(&x->json);
+    event_begin(x, "f", name, category, to->pid, to->info->tid, just_inside(start_ns, end_ns));
+    json_key_string(&x->json, "bp", "e"); /* bind to the enclosing slice, not the next one */
+    json_key(&x->json, "id");
+    json_uint(&x->json, id);
+    json_end_object(&x->json);
+}
+
+/* ---- waits ---- */
+
+static bool ends_wait(const struct pending_wait *wait, const struct snag_event *event)
+{
+    return event->object_class == wait->object_class && event->object == wait->object &&
+           (event->op == SNAG_OP_ACQUIRE || event->op == SNAG_OP_ACQUIRE_SHARED || event->op == SNAG_OP_WAKE ||
+            event->op == SNAG_OP_FAILED);
+}
+
+static void begin_wait(struct thread_state *thread, const struct snag_event *event, struct lock_entry *lock)
+{
+    thread->wait = (struct pending_wait){true, event->object_class, event->op, event->object, lock,
+                                         event->time_ns, event->site};
+}
+
+/* The thread a join waited for: the newest one of the process with that
+ * pthread_t (values are reused) that started before the join returned; it
+ * may have started after the join began. */
+static const struct snag_thread_info *joined_thread(const struct exporter *x, const struct thread_state *thread,
+                                                    uint64_t end_ns)
+{
+    const struct snag_process_info *process = snag_trace_process(x->trace, thread->info->process);
+    const struct snag_thread_info *found = NULL;
+    for (uint32_t local = 0; local < process->thread_count; local++) {
+        const struct snag_thread_info *candidate = snag_trace_thread(x->trace, process->first_thread + local);
+        if (candidate->pthread_self == thread->wait.object && candidate->start_ns <= end_ns &&
+            (!found || candidate->start_ns >= found->start_ns))
+            found = candidate;
+    }
+    return found;
+}
+
+static void failure_outcome(uint16_t aux, char *out, size_t size)
+{
+    if (aux == SNAG_AUX_CANCELLED) snprintf(out, size, "cancelled");
+    else if (aux == ETIMEDOUT) snprintf(out, size, "timed out");
+    else snprintf(out, size, "failed: %s", strerror(aux));
+}
+
+/* The wait slice, from the blocking call's start to `end_ns`. */
+static void end_wait(struct exporter *x, struct thread_state *thread, uint64_t end_ns, const char *outcome,
+                     const struct release *woken_by)
+{
+    struct pending_wait *wait = &thread->wait;
+    wait->active = false;
+    char name[NAME_SIZE];
+    if (wait->lock) {
+        snprintf(name, sizeof name, "wait: %s", lock_label(x, wait->lock));
+        slice_begin(x, name, snag_class_name(wait->object_class), thread, wait->since_ns, end_ns);
+        write_lock_args(x, thread, wait->lock, wait->site, wait->op);
+    } else {
+        const struct snag_thread_info *joined = joined_thread(x, thread, end_ns);
+        if (joined) snprintf(name, sizeof name, "join: thread %d", joined->tid);
+        else snprintf(name, sizeof name, "join: thread 0x%" PRIx64, wait->object);
+        slice_begin(x, name, "join", thread, wait->since_ns, end_ns);
+        char where[768];
+        json_key_string(&x->json, "site",
+                        snag_names_site_text(x->names, thread->info->process, wait->site, where, sizeof where));
+        if (joined) {
+            json_key_int(&x->json, "thread_tid", joined->tid);
+            json_key_string(&x->json, "thread_name", joined->name);
+        }
+    }
+    json_key_string(&x->json, "outcome", outcome);
+    if (woken_by && woken_by->valid) json_key_int(&x->json, "woken_by_tid", x->threads[woken_by->thread].info->tid);
+    slice_end(x);
+}
+
+/* ---- holds ---- */
+
+static struct held *find_held(struct thread_state *thread, const struct lock_entry *lock, size_t *index)
+{
+    for (size_t at = 0; at < thread->held_count; at++)
+        if (thread->held[at].lock == lock) {
+            *index = at;
+            return &thread->held[at];
+        }
+    return NULL;
+}
+
+static void begin_hold(struct exporter *x, struct thread_state *thread, struct lock_entry *lock,
+                       const struct snag_event *event, bool contended, bool relock, const struct release *woken_by)
+{
+    size_t index;
+    struct held *held = find_held(thread, lock, &index);
+    if (held) { /* a recursive lock taken again, or another read lock: the slice goes on */
+        held->depth++;
+        return;
+    }
+    if (thread->held_count == thread->held_capacity) {
+        size_t capacity = thread->held_capacity ? thread->held_capacity * 2 : 8;
+        struct held *bigger = realloc(thread->held, capacity * sizeof *bigger);
+        if (!bigger) {
+            x->out_of_memory = true;
+            return;
+        }
+        thread->held = bigger;
+        thread->held_capacity = capacity;
+    }
+    struct release none = {0};
+    thread->held[thread->held_count++] =
+        (struct held){lock, 1, event->time_ns, event->site, event->op, contended, relock, false,
+                      contended && woken_by->has_slice ? *woken_by : none};
+}
+
+/* The hold's slice (or part of it) up to `end_ns`; the first part of a
+ * handed-over lock carries the arrow from the releasing thread. */
+static void write_hold(struct exporter *x, struct thread_state *thread, struct held *held, uint64_t end_ns,
+                       enum hold_end how)
+{
+    char name[NAME_SIZE];
+    snprintf(name, sizeof name, "hold: %s", lock_label(x, held->lock));
+    slice_begin(x, name, snag_class_name(held->lock->stats->object_class), thread, held->since_ns, end_ns);
+    write_lock_args(x, thread, held->lock, held->site, held->op);
+    if (held->contended && !held->continued) json_key_raw(&x->json, "contended", "true");
+    if (held->woken_by.valid)
+        json_key_int(&x->json, "woken_by_tid", x->threads[held->woken_by.thread].info->tid);
+    if (held->relock) json_key_string(&x->json, "relock", "taken back by a condition wait");
+    if (held->continued) json_key_raw(&x->json, "continued", "true");
+    if (how == HOLD_CUT) json_key_raw(&x->json, "continues", "true");
+    if (how == HOLD_UNRELEASED) json_key_raw(&x->json, "released", "false");
+    slice_end(x);
+    if (held->woken_by.valid) {
+        write_flow(x, held->lock, &held->woken_by, thread, held->since_ns, end_ns);
+        held->woken_by.valid = false;
+    }
+}
+
+/* Slices on one track must nest: when a lock is released before locks
+ * taken after it (hand-over-hand locking), their slices end here too and
+ * go on as new parts. */
+static void cut_holds_above(struct exporter *x, struct thread_state *thread, size_t index, uint64_t now_ns)
+{
+    for (size_t above = thread->held_count; above-- > index + 1;) {
+        struct held *held = &thread->held[above];
+        write_hold(x, thread, held, now_ns, HOLD_CUT);
+        held->since_ns = now_ns;
+        held->continued = true;
+    }
+}
+
+static void release(struct exporter *x, struct thread_state *thread, struct lock_entry *lock,
+                    const struct snag_event *event)
+{
+    uint8_t object_class = lock->stats->object_class;
+    if (object_class == SNAG_CLASS_SEM) { /* a post: semaphores have waits, not holds */
+        remember_release(lock, thread->info->index, false, event->time_ns, event->time_ns);
+        return;
+    }
+    if (!draws_holds(object_class)) return;
+    size_t index;
+    struct held *held = find_held(thread, lock, &index);
+    if (!held) return;                  /* released by a thread that did not take it */
+    if (--held->depth > 0) return;      /* an inner unlock: the lock stays taken */
+    cut_holds_above(x, thread, index, event->time_ns);
+    uint64_t start_ns = held->since_ns;
+    write_hold(x, thread, held, event->time_ns, HOLD_RELEASED);
+    remember_release(lock, thread->info->index, true, start_ns, event->time_ns);
+    memmove(&thread->held[index], &thread->held[index + 1], (thread->held_count - index - 1) * sizeof *held);
+    thread->held_count--;
+}
+
+/* ---- the walk ---- */
+
+static void handle_event(struct exporter *x, const struct snag_event *event)
+{
+    struct thread_state *thread = &x->threads[event->thread];
+    if (event->time_ns > thread->last_ns) thread->last_ns = event->time_ns;
+    /* A blocked thread records nothing else until its call returns; anything
+     * else (a lost record, a signal handler) ends the wait, so that slices
+     * still nest. */
+    if (thread->wait.active && !ends_wait(&thread->wait, event))
+        end_wait(x, thread, event->time_ns, "interrupted", NULL);
+
+    if (event->object_class == SNAG_CLASS_THREAD) { /* joins: threads are not locks */
+        if (event->op == SNAG_OP_WAIT) begin_wait(thread, event, NULL);
+        else if (thread->wait.active && event->op == SNAG_OP_ACQUIRE) end_wait(x, thread, event->time_ns, "joined", NULL);
+        else if (thread->wait.active && event->op == SNAG_OP_FAILED) {
+            char outcome[128];
+            failure_outcome(event->aux, outcome, sizeof outcome);
+            end_wait(x, thread, event->time_ns, outcome, NULL);
+        }
+        return;
+    }
+    struct lock_entry *lock = lock_for_event(x, event);
+    bool relock = event->object_class == SNAG_CLASS_MUTEX && thread->after_cond_wake;
+    thread->after_cond_wake = false;
+    if (!lock) return; /* not in the statistics: they ran out of memory */
+
+    switch (event->op) {
+    case SNAG_OP_WAIT:
+    case SNAG_OP_WAIT_SHARED: begin_wait(thread, event, lock); break;
+    case SNAG_OP_ACQUIRE:
+    case SNAG_OP_ACQUIRE_SHARED: {
+        bool contended = thread->wait.active;
+        struct release woken_by = {0};
+        if (contended) {
+            woken_by = releaser_for(lock, thread->info->index);
+            end_wait(x, thread, event->time_ns, "acquired", &woken_by);
+        }
+        if (draws_holds(event->object_class))
+            begin_hold(x, thread, lock, event, contended && !relock, relock, &woken_by);
+        break;
+    }
+    case SNAG_OP_WAKE:
+        if (thread->wait.active) end_wait(x, thread, event->time_ns, "woke", NULL);
+        thread->after_cond_wake = event->object_class == SNAG_CLASS_COND;
+        break;
+    case SNAG_OP_FAILED:
+        if (thread->wait.active) {
+            char outcome[128];
+            failure_outcome(event->aux, outcome, sizeof outcome);
+            end_wait(x, thread, event->time_ns, outcome, NULL);
+            thread->after_cond_wake = event->object_class == SNAG_CLASS_COND; /* the mutex is taken back */
+        }
+        break;
+    case SNAG_OP_RELEASE: release(x, thread, lock, event); break;
+    default: break;
+    }
+}
+
+/* What is still open when a thread's records end: a call that never
+ * returned, locks never released. */
+static void finish_thread(struct exporter *x, struct thread_state *thread)
+{
+    uint64_t end_ns = thread->info->end_ns > thread->last_ns ? thread->info->end_ns : thread->last_ns;
+    if (thread->wait.active) end_wait(x, thread, end_ns, "still waiting when the thread ended", NULL);
+    for (size_t index = thread->held_count; index-- > 0;)
+        write_hold(x, thread, &thread->held[index], end_ns, HOLD_UNRELEASED);
+    thread->held_count = 0;
+}
+
+/* ---- processes and threads ---- */
+
+static const struct snag_thread_info *main_thread(const struct snag_trace *trace,
+                                                  const struct snag_process_info *process)
+{
+    for (uint32_t local = 0; local < process->thread_count; local++) {
+        const struct snag_thread_info *thread = snag_trace_thread(trace, process->first_thread + local);
+        if (thread->is_main) return thread;
+    }
+    return process->thread_count ? snag_trace_thread(trace, process->first_thread) : NULL;
+}
+
+static void write_metadata(struct json *json, const char *name, int32_t pid, const int32_t *tid, const char *key,
+                           const char *text, int64_t number)
+{
+    json_begin_object(json);
+    json_key_string(json, "name", name);
+    json_key_string(json, "ph", "M");
+    json_key_int(json, "pid", pid);
+    if (tid) json_key_int(json, "tid", *tid);
+    json_key(json, "args");
+    json_begin_object(json);
+    json_key(json, key);
+    if (text) json_string(json, text);
+    else json_int(json, number);
+    json_end_object(json);
+    json_end_object(json);
+}
+
+/* A track per thread, named, grouped by process and sorted as they started. */
+static void write_tracks(struct exporter *x)
+{
+    for (size_t index = 0; index < snag_trace_process_count(x->trace); index++) {
+        const struct snag_process_info *process = snag_trace_process(x->trace, index);
+        const char *name = process->argc > 0 && process->argv[0][0] ? process->argv[0]
+                           : process->exe[0]                       ? process->exe
+                                                                   : "process";
+        write_metadata(&x->json, "process_name", process->pid, NULL, "name", name, 0);
+        write_metadata(&x->json, "process_sort_index", process->pid, NULL, "sort_index", NULL, (int64_t)index);
+        for (uint32_t local = 0; local < process->thread_count; local++) {
+            const struct snag_thread_info *thread = snag_trace_thread(x->trace, process->first_thread + local);
+            char fallback[32] = "main";
+            if (!thread->is_main) snprintf(fallback, sizeof fallback, "thread %u", thread->local_index);
+            write_metadata(&x->json, "thread_name", process->pid, &thread->tid, "name",
+                           thread->name[0] ? thread->name : fallback, 0);
+            write_metadata(&x->json, "thread_sort_index", process->pid, &thread->tid, "sort_index", NULL,
+                           (int64_t)thread->local_index);
+        }
+    }
+    /* OpenCL devices (issue 5) get tracks here too: a pseudo-process per
+     * device, with a pid above any the kernel gives (PID_MAX_LIMIT is
+     * 4194304), and a track per command queue, named like the ones above. */
+}
+
+/* An instant on a thread's track (scope "t") or on its process's ("p"),
+ * its args left open: process ends now, findings (issue 3) later. */
+static void instant_begin(struct exporter *x, const char *name, const char *category, int32_t pid, int32_t tid,
+                          const char *scope, uint64_t ts_ns)
+{
+    event_begin(x, "i", name, category, pid, tid, ts_ns);
+    json_key_string(&x->json, "s", scope);
+    json_key(&x->json, "args");
+    json_begin_object(&x->json);
+}
+
+static void write_process_end(struct exporter *x, const struct snag_process_info *process)
+{
+    const struct snag_thread_info *main = main_thread(x->trace, process);
+    char name[128];
+    switch (process->exit_kind) {
+    case SNAG_EXIT_STATUS: snprintf(name, sizeof name, "exit %d", process->exit_value); break;
+    case SNAG_EXIT_SIGNAL:
+        snprintf(name, sizeof name, "killed by signal %d (%s)", process->exit_value, strsignal(process->exit_value));
+        break;
+    case SNAG_EXIT_EXEC: snprintf(name, sizeof name, "replaced by exec"); break;
+    default: snprintf(name, sizeof name, "end unknown (killed, or still running)"); break;
+    }
+    instant_begin(x, name, "process", process->pid, main ? main->tid : process->pid, "p", process->end_ns);
+    json_key(&x->json, "argv");
+    json_begin_array(&x->json);
+    for (uint32_t arg = 0; arg < process->argc; arg++) json_string(&x->json, process->argv[arg]);
+    json_end_array(&x->json);
+    json_key_string(&x->json, "exe", process->exe);
+    json_key_int(&x->json, "ppid", process->ppid);
+    if (process->exit_kind == SNAG_EXIT_STATUS) json_key_int(&x->json, "status", process->exit_value);
+    if (process->exit_kind == SNAG_EXIT_SIGNAL) json_key_int(&x->json, "signal", process->exit_value);
+    if (process->dropped_records) {
+        json_key(&x->json, "dropped_records");
+        json_uint(&x->json, process->dropped_records);
+    }
+    json_end_object(&x->json); /* args */
+    json_end_object(&x->json);
+}
+
+/* ---- the whole export ---- */
+
+static int export_chrome(struct exporter *x, const char *path)
+{
+    size_t thread_count = snag_trace_thread_count(x->trace);
+    x->threads = calloc(thread_count ? thread_count : 1, sizeof *x->threads);
+    if (!x->threads) return -1;
+    for (size_t index = 0; index < thread_count; index++) {
+        struct thread_state *thread = &x->threads[index];
+        thread->info = snag_trace_thread(x->trace, index);
+        thread->pid = snag_trace_process(x->trace, thread->info->process)->pid;
+    }
+    struct snag_event_cursor *cursor = snag_events_all(x->trace);
+    if (!cursor) return -1;
+
+    json_begin_object(&x->json);
+    json_key(&x->json, "traceEvents");
+    json_begin_array(&x->json);
+    write_tracks(x);
+    struct snag_event event;
+    while (snag_event_next(cursor, &event) && !x->out_of_memory) handle_event(x, &event);
+    snag_event_cursor_free(cursor);
+    for (size_t index = 0; index < thread_count; index++) finish_thread(x, &x->threads[index]);
+    for (size_t index = 0; index < snag_trace_process_count(x->trace); index++)
+        write_process_end(x, snag_trace_process(x->trace, index));
+    /* Findings (issue 3) go here, one instant_begin() each on the thread or
+     * process they concern; there is no analysis yet, so there are none. */
+    json_end_array(&x->json);
+
+    json_key(&x->json, "otherData"); /* free-form: importers keep it as metadata */
+    json_begin_object(&x->json);
+    json_key_string(&x->json, "exporter", "snag " SNAG_VERSION);
+    json_key_string(&x->json, "trace", path);
+    json_key(&x->json, "format_version");
+    json_uint(&x->json, SNAG_FORMAT_VERSION);
+    json_key(&x->json, "start_realtime_ns");
+    json_uint(&x->json, snag_trace_start_realtime_ns(x->trace));
+    json_key(&x->json, "warnings");
+    json_begin_array(&x->json);
+    for (size_t index = 0; index < snag_trace_warning_count(x->trace); index++)
+        json_string(&x->json, snag_trace_warning(x->trace, index));
+    json_end_array(&x->json);
+    json_end_object(&x->json);
+    json_end_object(&x->json);
+    fputc('\n', x->json.out);
+    return x->out_of_memory ? -1 : 0;
+}
+
+static void exporter_free(struct exporter *x)
+{
+    if (x->threads)
+        for (size_t index = 0; index < snag_trace_thread_count(x->trace); index++) free(x->threads[index].held);
+    free(x->threads);
+    if (x->locks)
+        for (size_t slot = 0; slot <= x->lock_mask; slot++) {
+            free(x->locks[slot].label);
+            free(x->locks[slot].id);
+        }
+    free(x->locks);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: snag export --format=chrome [-o FILE] [TRACE]\n"
+            "\n"
+            "Writes a trace recorded by `snag run` as Chrome Trace Event Format JSON,\n"
+            "for Perfetto UI (ui.perfetto.dev, Open trace file) and chrome://tracing:\n"
+            "a track per thread, grouped by process; lock waits and holds, condition\n"
+            "variable, semaphore, barrier and join waits as slices with their call site;\n"
+            "an arrow from the thread that released a lock to the waiter that got it;\n"
+            "process ends as instant events. TRACE defaults to ./snag.trace.\n"
+            "\n"
+            "  --format=chrome   the output format (the only one so far)\n"
+            "  -o, --output FILE write to FILE instead of standard output\n");
+}
+
+int snag_export_main(int argc, char **argv)
+{
+    static const struct option options[] = {{"format", required_argument, NULL, 'f'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {0}};
+    const char *format = NULL, *output = NULL;
+    int option;
+    while ((option = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        switch (option) {
+        case 'f': format = optarg; break;
+        case 'o': output = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return SNAG_EXIT_USAGE;
+        }
+    }
+    if (!format || strcmp(format, "chrome") != 0 || argc - optind > 1) {
+        if (!format) fprintf(stderr, "snag export: --format is required (chrome)\n");
+        else if (strcmp(format, "chrome") != 0) fprintf(stderr, "snag export: unknown format '%s' (chrome is the only one)\n", format);
+        usage(stderr);
+        return SNAG_EXIT_USAGE;
+    }
+    const char *path = optind < argc ? argv[optind] : SNAG_DEFAULT_TRACE;
+    struct snag_trace *trace;
+    struct snag_lockstats *stats;
+    struct snag_names *names;
+    int status = snag_report_open(path, &trace, &stats, &names);
+    if (status) return status;
+
+    char safe[4096];
+    FILE *out = stdout;
+    if (output && strcmp(output, "-") != 0) {
+        out = fopen(output, "w");
+        if (!out) {
+            fprintf(stderr, "snag: %s: cannot write: %s\n", snag_text_sanitize(output, safe, sizeof safe), strerror(errno));
+            snag_names_free(names);
+            snag_lockstats_free(stats);
+            snag_trace_close(trace);
+            return SNAG_EXIT_FAILURE;
+        }
+    }
+    static char buffer[1 << 20];
+    setvbuf(out, buffer, _IOFBF, sizeof buffer);
+
+    struct exporter x = {.trace = trace, .names = names, .json = {.out = out}};
+    int failed = build_lock_table(&x, stats) || export_chrome(&x, path);
+    int write_error = fflush(out) != 0 ? errno : 0;
+    if (!write_error && ferror(out)) write_error = EIO;
+    if (out != stdout && fclose(out) != 0 && !write_error) write_error = errno;
+    for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
+        fprintf(stderr, "snag: warning: %s\n", snag_text_sanitize(snag_trace_warning(trace, index), safe, sizeof safe));
+    exporter_free(&x);
+    snag_names_free(names);
+    snag_lockstats_free(stats);
+    snag_trace_close(trace);
+    if (failed) {
+        fprintf(stderr, "snag: %s: out of memory while exporting the trace\n", snag_text_sanitize(path, safe, sizeof safe));
+        return SNAG_EXIT_FAILURE;
+    }
+    if (write_error) {
+        fprintf(stderr, "snag: %s: write error: %s\n",
+                snag_text_sanitize(output && strcmp(output, "-") != 0 ? output : "standard output", safe, sizeof safe),
+                strerror(write_error));
+        return SNAG_EXIT_FAILURE;
+    }
+    return 0;
+}
