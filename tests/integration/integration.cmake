@@ -35,6 +35,7 @@ set(SNAG_INTEGRATION_TESTS
   no_follow_records_only_the_first_process 60
   make_j2_builds_a_process_tree 120
   fork_while_locked_is_a_high_fork_hazard 60
+  process_trees_of_real_programs 180
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)
