@@ -61,6 +61,8 @@ void snag_start(int argc, char **argv)
     if (atomic_exchange(&started, 1)) return;
     if (!snag_real_resolve()) return;
     snag_process_capture_environment();
+    const char *directory = getenv("SNAG_TRACE_DIR");
+    if (!directory || !*directory) return; /* not recording: no clock to set up */
     snag_clock_setup();
     if (snag_writer_open_process() != 0) return;
     if (!snag_process_following()) snag_process_stop_following_children();

@@ -50,10 +50,10 @@ if [ $quick = 1 ]; then
     : "${reps:=1}" "${pigz_reps:=1}" "${pigz_mb:=4}"
     do_perf=0 do_callgrind=0
     # iterations: pairs (contended: pairs per thread; condvar: round trips)
-    n_mutex=20000 n_contended=20000 n_condvar=300 n_sem=20000 n_rwlock=20000
+    n_mutex=20000 n_contended=20000 n_condvar=300 n_sem=20000 n_rwlock=20000 n_fork=20
 else
     : "${reps:=7}" "${pigz_reps:=3}" "${pigz_mb:=200}"
-    n_mutex=5000000 n_contended=1000000 n_condvar=20000 n_sem=5000000 n_rwlock=5000000
+    n_mutex=5000000 n_contended=1000000 n_condvar=20000 n_sem=5000000 n_rwlock=5000000 n_fork=1000
 fi
 for value in "$reps" "$pigz_reps" "$pigz_mb"; do
     case $value in '' | *[!0-9]* | 0) echo "run_benchmarks.sh: counts must be positive integers" >&2; exit 2 ;; esac
@@ -147,7 +147,8 @@ micro() {
     traced=$(median "${traceds[@]}")
     added=$(calc "$traced - $native")
     ratio=$(calc "$traced / $native")
-    per_event=$(calc "$bytes / $events")
+    per_event=0 # no events (the process benchmarks): no per-event figure
+    [ "${events:-0}" -gt 0 ] && per_event=$(calc "$bytes / $events")
     emit "BENCH name=$name unit=ns/op native_ns=$(fmt "$native" 2) traced_ns=$(fmt "$traced" 2) added_ns=$(fmt "$added" 2)" \
         "ratio=$(fmt "$ratio" 3) native_best_ns=$(fmt "$(best "${natives[@]}")" 2) traced_best_ns=$(fmt "$(best "${traceds[@]}")" 2)" \
         "native_spread_pct=$(spread "${natives[@]}") traced_spread_pct=$(spread "${traceds[@]}")" \
@@ -173,6 +174,9 @@ micro contended_pair "mutex, 2 threads contending" contended $n_contended "$work
 micro condvar_roundtrip "condvar ping-pong round trip" condvar $n_condvar "$work" $((2 * n_condvar))
 micro sem_pair "sem_wait+sem_post, 1 thread" sem $n_sem "$work" $((2 * (n_sem + $(warm $n_sem))))
 micro rwlock_rdpair "rwlock rdlock+unlock, 1 thread" rwlock $n_rwlock "$work" $((2 * (n_rwlock + $(warm $n_rwlock))))
+# Processes record no lock events: the trace files (one per child) are the check.
+micro fork_exit "fork + exit + waitpid round trip" fork_exit $n_fork "$work" 0
+micro fork_exec "fork + exec /bin/true + waitpid" fork_exec $n_fork "$work" 0
 
 # ---- instruction counts: stable where wall time is not ----
 # Instructions per uncontended pair = (count(N2) - count(N1)) / (N2 - N1):

@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #define NOINLINE __attribute__((noinline))
@@ -199,6 +201,40 @@ static uint64_t run_rwlock(long iterations, long warmup)
     return now_ns() - start;
 }
 
+/* ---- processes: fork+exit and fork+exec+exit round trips ---- */
+
+static uint64_t run_children(long iterations, long warmup, int exec_true)
+{
+    uint64_t start = 0;
+    for (long index = -warmup; index < iterations; index++) {
+        if (index == 0) start = now_ns();
+        pid_t child = fork();
+        if (child < 0) die("fork", errno);
+        if (child == 0) {
+            if (exec_true) {
+                execl("/bin/true", "true", (char *)NULL);
+                _exit(127);
+            }
+            _exit(0);
+        }
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("child", ECHILD);
+    }
+    return now_ns() - start;
+}
+
+static uint64_t run_fork_exit(long iterations, long warmup)
+{
+    return run_children(iterations, warmup, 0);
+}
+
+static uint64_t run_fork_exec(long iterations, long warmup)
+{
+    return run_children(iterations, warmup, 1);
+}
+
 /* ---- main ---- */
 
 static const struct {
@@ -211,6 +247,8 @@ static const struct {
     {"condvar", run_condvar, 1},
     {"sem", run_sem, 1},
     {"rwlock", run_rwlock, 1},
+    {"fork_exit", run_fork_exit, 1},
+    {"fork_exec", run_fork_exec, 1},
 };
 
 static int parse_count(const char *text, long *value)
