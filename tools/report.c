@@ -60,8 +60,6 @@ static void print_lock_row(FILE *out, const struct snag_trace *trace, const stru
             snag_text_duration(lock->wait_ns_max, wait_max, sizeof wait_max),
             snag_text_duration(lock->hold_ns_total, hold, sizeof hold),
             snag_text_duration(lock->hold_ns_max, hold_max, sizeof hold_max));
-    if (snag_trace_process_count(trace) > 1)
-        fprintf(out, "           in process %d\n", snag_trace_process(trace, lock->process)->pid);
     if (lock->reacquisitions || lock->try_busy || lock->failures || lock->signals) {
         fprintf(out, "          ");
         if (lock->reacquisitions) fprintf(out, " %" PRIu64 " re-locks by condvar waits;", lock->reacquisitions);
@@ -86,30 +84,50 @@ static void print_lock_row(FILE *out, const struct snag_trace *trace, const stru
 }
 
 /* One table for locks, one for condvars and barriers, each most
- * waited-for first, with the call sites under each row. */
+ * waited-for first, with the call sites under each row; with several
+ * processes, a part per process that used any. */
 static void print_objects(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
                           struct snag_names *names, size_t rows, int locks)
 {
-    size_t count = 0, shown = 0;
-    for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++)
-        count += is_lock(snag_lockstats_lock(stats, index)) == locks;
+    size_t count = 0, processes_with_objects = 0;
+    size_t process_count = snag_trace_process_count(trace);
+    size_t *per_process = calloc(process_count ? process_count : 1, sizeof *per_process);
+    if (!per_process) return;
+    for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++) {
+        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+        if (is_lock(lock) != locks) continue;
+        count++;
+        if (per_process[lock->process]++ == 0) processes_with_objects++;
+    }
     if (locks)
         fprintf(out, "\nLocks by total wait time (%zu mutexes, rwlocks, spinlocks and semaphores", count);
     else fprintf(out, "\nCondition variables and barriers by total wait time (%zu", count);
-    if (rows < count) fprintf(out, ", top %zu shown; --all for every one", rows);
+    if (processes_with_objects > 1) fprintf(out, " in %zu processes", processes_with_objects);
     fprintf(out, ")\n");
-    if (count == 0) {
-        fprintf(out, "  (none used)\n");
-        return;
+    if (count == 0) fprintf(out, "  (none used)\n");
+    else
+        fprintf(out, "  %-8s %-36s %10s %10s %10s %10s %10s %10s\n", "TYPE", locks ? "LOCK" : "OBJECT",
+                locks ? "ACQUIRED" : "WAITS", "CONTENDED", "WAIT", "WAIT MAX", "HOLD", "HOLD MAX");
+    for (size_t process = 0; process < process_count; process++) {
+        if (!per_process[process]) continue;
+        if (processes_with_objects > 1) {
+            const struct snag_process_info *info = snag_trace_process(trace, process);
+            char command[256];
+            fprintf(out, "  process %d (%s):\n", info->pid,
+                    snag_text_sanitize(info->argc ? info->argv[0] : info->exe, command, sizeof command));
+        }
+        size_t shown = 0;
+        for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++) {
+            const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+            if (is_lock(lock) != locks || lock->process != process) continue;
+            if (shown++ == rows) {
+                fprintf(out, "  ... and %zu more (--all lists them)\n", per_process[process] - rows);
+                break;
+            }
+            print_lock_row(out, trace, lock, names);
+        }
     }
-    fprintf(out, "  %-8s %-36s %10s %10s %10s %10s %10s %10s\n", "TYPE", locks ? "LOCK" : "OBJECT",
-            locks ? "ACQUIRED" : "WAITS", "CONTENDED", "WAIT", "WAIT MAX", "HOLD", "HOLD MAX");
-    for (size_t index = 0; index < snag_lockstats_lock_count(stats) && shown < rows; index++) {
-        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
-        if (is_lock(lock) != locks) continue;
-        print_lock_row(out, trace, lock, names);
-        shown++;
-    }
+    free(per_process);
 }
 
 static void print_threads(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats)

@@ -36,6 +36,7 @@ set(SNAG_INTEGRATION_TESTS
   make_j2_builds_a_process_tree 120
   fork_while_locked_is_a_high_fork_hazard 60
   process_trees_of_real_programs 180
+  process_pool_workers_share_a_lock 60
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)
