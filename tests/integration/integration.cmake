@@ -37,6 +37,7 @@ set(SNAG_INTEGRATION_TESTS
   fork_while_locked_is_a_high_fork_hazard 60
   process_trees_of_real_programs 180
   process_pool_workers_share_a_lock 60
+  processes_that_outlive_the_program_still_write_complete_files 60
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)
