@@ -44,7 +44,6 @@ static struct {
     atomic_int recording;
     uint64_t max_chunks;
     _Atomic(char *) windows[MAX_WINDOWS];
-    atomic_flag grow_lock;           /* only when fallocate is unsupported */
     atomic_int warned;
 } process = {.fd = -1, .generation = 1};
 
@@ -104,22 +103,26 @@ static int move_fd_high(int fd)
     return high;
 }
 
-/* Make [offset, offset+size) of the file real blocks: writing through a
- * MAP_SHARED mapping into a hole of a full disk would SIGBUS the program. */
+/* Make [offset, offset+size) of the file initialised, reserved blocks by
+ * writing zeros: a full disk then says ENOSPC here instead of SIGBUS-ing the
+ * program at a store into the mapping, and the pages the mapping then finds
+ * are ready (fallocate's unwritten extents cost ext4 a conversion per page,
+ * ~9 ns per lock/unlock pair more). Works on every file system. */
 static int reserve_file_range(uint64_t offset, uint64_t size)
 {
-    if (fallocate(process.fd, 0, (off_t)offset, (off_t)size) == 0) return 0;
-    if (errno != EOPNOTSUPP && errno != ENOSYS) return -1;
-    /* ftruncate must only grow the file; concurrent growers take turns here. */
-    while (atomic_flag_test_and_set_explicit(&process.grow_lock, memory_order_acquire)) {
+    static const char zeros[CHUNK_SIZE];
+    uint64_t done = 0;
+    while (done < size) {
+        size_t part = size - done > sizeof zeros ? sizeof zeros : (size_t)(size - done);
+        ssize_t wrote = pwrite(process.fd, zeros, part, (off_t)(offset + done));
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) {
+            if (wrote == 0) errno = ENOSPC;
+            return -1;
+        }
+        done += (uint64_t)wrote;
     }
-    struct stat status;
-    int result = 0;
-    if (fstat(process.fd, &status) != 0) result = -1;
-    else if ((uint64_t)status.st_size < offset + size && ftruncate(process.fd, (off_t)(offset + size)) != 0)
-        result = -1;
-    atomic_flag_clear_explicit(&process.grow_lock, memory_order_release);
-    return result;
+    return 0;
 }
 
 static char *window_for_chunk(uint64_t chunk)
@@ -434,7 +437,6 @@ void snag_writer_after_fork_child(int follow)
     process.fd = -1;
     process.generation++;
     atomic_store(&process.next_thread_index, 0);
-    atomic_flag_clear(&process.grow_lock);
     snag_thread.pos = snag_thread.end = NULL;
     if (follow) open_file(getpid(), parent, 1, fork_ticks);
 }
