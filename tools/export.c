@@ -2,16 +2,17 @@
  * Format", {"traceEvents": [...]}), which Perfetto UI and chrome://tracing
  * open.
  *
- * Each process is a group of tracks, one per thread. Lock waits and holds,
- * and condvar, semaphore, barrier and join waits, are complete events
- * (ph "X"); a flow arrow (ph "s" then "f") goes from the hold whose release
- * handed a lock over to the hold of the waiter that got it; a process's end
- * is an instant event (ph "i").
+ * Each process is a group of tracks, one per thread. Lock holds are slices
+ * (ph "B" then "E"); lock waits, and condvar, semaphore, barrier and join
+ * waits, are complete slices (ph "X"); a flow arrow (ph "s" then "f") goes
+ * from the hold whose release handed a lock over to the hold of the waiter
+ * that got it; a process's end is an instant event (ph "i").
  *
- * Streamed: the events are walked once in time order and each slice is
- * written when it ends (importers sort by ts), so memory does not grow with
- * the number of events. What is kept is per thread (the locks it holds, the
- * call it is blocked in) and per lock (its label, its latest releases). */
+ * Streamed: the events are walked once in time order and written as they
+ * come (a complete slice when it ends: importers sort by ts), so memory
+ * does not grow with the number of events. What is kept is per thread (the
+ * locks it holds, the call it is blocked in) and per lock (its label, its
+ * latest releases). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "snag/findings.h"
 #include "snag/lockstats.h"
 #include "snag/names.h"
 #include "snag/text.h"
@@ -64,12 +66,14 @@ enum hold_end {
 struct held {
     struct lock_entry *lock;
     uint32_t depth;    /* recursive locks and nested read locks: only the outermost is a slice */
+    uint64_t first_ns; /* when it was taken */
     uint64_t since_ns; /* start of the part being drawn */
     uint64_t site;
     uint8_t op;        /* SNAG_OP_ACQUIRE or SNAG_OP_ACQUIRE_SHARED */
     bool contended;
-    bool relock;    /* taken back inside a condition wait */
-    bool continued; /* this part continues a slice that was cut */
+    bool relock;       /* taken back inside a condition wait */
+    bool continued;    /* this part continues a slice that was cut */
+    bool shares_start; /* so does a part nested in it, from the same instant */
     struct release woken_by; /* valid: the release that handed the lock over (arrow not drawn yet) */
 };
 
@@ -91,7 +95,9 @@ struct thread_state {
     size_t held_count, held_capacity;
     struct pending_wait wait;
     bool after_cond_wake; /* the next mutex acquisition is a condition wait's re-lock */
-    uint64_t last_ns;
+    uint64_t last_ns;           /* its latest time so far: times never go back on a track */
+    bool started;               /* its first event was seen */
+    uint32_t previous_on_track; /* the thread before it with the same pid and tid, or SNAG_NO_INDEX */
 };
 
 struct exporter {
@@ -220,30 +226,29 @@ static struct lock_entry *lock_for_event(struct exporter *x, const struct snag_e
     return find_lock(x, event->process, event->object_class, event->object, first->current_instance);
 }
 
+/* Keeps a copy of text in *cache: labels and ids are made once per lock. */
+static const char *cache_text(struct exporter *x, char **cache, const char *text)
+{
+    *cache = strdup(text);
+    if (!*cache) {
+        x->out_of_memory = true;
+        return "?";
+    }
+    return *cache;
+}
+
 static const char *lock_label(struct exporter *x, struct lock_entry *lock)
 {
-    if (!lock->label) {
-        char label[LABEL_SIZE];
-        lock->label = strdup(snag_names_lock_label(x->names, lock->stats, label, sizeof label));
-        if (!lock->label) {
-            x->out_of_memory = true;
-            return "?";
-        }
-    }
-    return lock->label;
+    char label[LABEL_SIZE];
+    if (lock->label) return lock->label;
+    return cache_text(x, &lock->label, snag_names_lock_label(x->names, lock->stats, label, sizeof label));
 }
 
 static const char *lock_id(struct exporter *x, struct lock_entry *lock)
 {
-    if (!lock->id) {
-        char id[64];
-        lock->id = strdup(snag_names_lock_id(x->trace, lock->stats, id, sizeof id));
-        if (!lock->id) {
-            x->out_of_memory = true;
-            return "?";
-        }
-    }
-    return lock->id;
+    char id[64];
+    if (lock->id) return lock->id;
+    return cache_text(x, &lock->id, snag_names_lock_id(x->trace, lock->stats, id, sizeof id));
 }
 
 static bool draws_holds(uint8_t object_class)
@@ -258,9 +263,11 @@ static void write_lock_args(struct exporter *x, const struct thread_state *threa
     char where[768];
     json_key_string(&x->json, "lock_id", lock_id(x, lock));
     json_key_string(&x->json, "type", snag_class_name(lock->stats->object_class));
-    json_key_string(&x->json, "site", snag_names_site_text(x->names, thread->info->process, site, where, sizeof where));
+    snag_names_site_text(x->names, thread->info->process, site, where, sizeof where);
+    json_key_string(&x->json, "site", where);
     if (lock->stats->object_class == SNAG_CLASS_RWLOCK)
-        json_key_string(&x->json, "mode", op == SNAG_OP_ACQUIRE_SHARED || op == SNAG_OP_WAIT_SHARED ? "read" : "write");
+        json_key_string(&x->json, "mode",
+                        op == SNAG_OP_ACQUIRE_SHARED || op == SNAG_OP_WAIT_SHARED ? "read" : "write");
 }
 
 /* ---- flows ---- */
@@ -280,9 +287,10 @@ static void remember_release(struct lock_entry *lock, uint32_t thread, bool has_
 }
 
 /* Perfetto binds a flow event to the slice on top of its track's stack when
- * it reaches the event's ts, chrome://tracing to the slice at ts: one
- * nanosecond into a slice, both find that slice and never one nested in it
- * that ended earlier. */
+ * the event's ts comes up (a complete slice stays there after its end until
+ * the next slice starts), chrome://tracing to a slice containing ts: one
+ * nanosecond into a hold, both find the hold, as nothing nested in it has
+ * started yet. */
 static uint64_t just_inside(uint64_t start_ns, uint64_t end_ns)
 {
     return end_ns > start_ns ? start_ns + 1 : start_ns;
@@ -369,7 +377,7 @@ static void end_wait(struct exporter *x, struct thread_state *thread, uint64_t e
                         snag_names_site_text(x->names, thread->info->process, wait->site, where, sizeof where));
         if (joined) {
             json_key_int(&x->json, "thread_tid", joined->tid);
-            json_key_string(&x->json, "thread_name", joined->name);
+            if (joined->name[0]) json_key_string(&x->json, "thread_name", joined->name);
         }
     }
     json_key_string(&x->json, "outcome", outcome);
@@ -379,6 +387,11 @@ static void end_wait(struct exporter *x, struct thread_state *thread, uint64_t e
 
 /* ---- holds ---- */
 
+/* Holds are begin/end pairs (ph "B", "E"), written as they happen: in time
+ * order, so that two slices of a track that start at the same nanosecond
+ * (the parts of locks cut together, below) come in the order they nest,
+ * which importers keep for equal timestamps. */
+
 static struct held *find_held(struct thread_state *thread, const struct lock_entry *lock, size_t *index)
 {
     for (size_t at = 0; at < thread->held_count; at++)
@@ -387,6 +400,51 @@ static struct held *find_held(struct thread_state *thread, const struct lock_ent
             return &thread->held[at];
         }
     return NULL;
+}
+
+/* The "B" of the hold's slice, or of the part of it that starts now. */
+static void write_hold_begin(struct exporter *x, const struct thread_state *thread, struct held *held)
+{
+    char name[NAME_SIZE];
+    snprintf(name, sizeof name, "hold: %s", lock_label(x, held->lock));
+    event_begin(x, "B", name, snag_class_name(held->lock->stats->object_class), thread->pid, thread->info->tid,
+                held->since_ns);
+    json_key(&x->json, "args");
+    json_begin_object(&x->json);
+    write_lock_args(x, thread, held->lock, held->site, held->op);
+    if (held->continued) {
+        json_key_raw(&x->json, "continued", "true");
+    } else {
+        if (held->contended) json_key_raw(&x->json, "contended", "true");
+        if (held->woken_by.valid)
+            json_key_int(&x->json, "woken_by_tid", x->threads[held->woken_by.thread].info->tid);
+        if (held->relock) json_key_string(&x->json, "relock", "taken back by a condition wait");
+    }
+    json_end_object(&x->json);
+    json_end_object(&x->json);
+}
+
+/* The "E" of the hold's slice (or part); the first part of a handed-over
+ * lock then gets the arrow from the releasing thread. */
+static void write_hold_end(struct exporter *x, struct thread_state *thread, struct held *held, uint64_t end_ns,
+                           enum hold_end how)
+{
+    json_begin_object(&x->json); /* an "E" ends the slice on top of its track: no name needed */
+    json_key_string(&x->json, "ph", "E");
+    json_key_int(&x->json, "pid", thread->pid);
+    json_key_int(&x->json, "tid", thread->info->tid);
+    json_key_microseconds(&x->json, "ts", end_ns);
+    if (how != HOLD_RELEASED) {
+        json_key(&x->json, "args");
+        json_begin_object(&x->json);
+        json_key_raw(&x->json, how == HOLD_CUT ? "continues" : "released", how == HOLD_CUT ? "true" : "false");
+        json_end_object(&x->json);
+    }
+    json_end_object(&x->json);
+    if (held->woken_by.valid) {
+        write_flow(x, held->lock, &held->woken_by, thread, held->since_ns, end_ns);
+        held->woken_by.valid = false;
+    }
 }
 
 static void begin_hold(struct exporter *x, struct thread_state *thread, struct lock_entry *lock,
@@ -408,46 +466,17 @@ static void begin_hold(struct exporter *x, struct thread_state *thread, struct l
         thread->held = bigger;
         thread->held_capacity = capacity;
     }
-    struct release none = {0};
-    thread->held[thread->held_count++] =
-        (struct held){lock, 1, event->time_ns, event->site, event->op, contended, relock, false,
-                      contended && woken_by->has_slice ? *woken_by : none};
-}
-
-/* The hold's slice (or part of it) up to `end_ns`; the first part of a
- * handed-over lock carries the arrow from the releasing thread. */
-static void write_hold(struct exporter *x, struct thread_state *thread, struct held *held, uint64_t end_ns,
-                       enum hold_end how)
-{
-    char name[NAME_SIZE];
-    snprintf(name, sizeof name, "hold: %s", lock_label(x, held->lock));
-    slice_begin(x, name, snag_class_name(held->lock->stats->object_class), thread, held->since_ns, end_ns);
-    write_lock_args(x, thread, held->lock, held->site, held->op);
-    if (held->contended && !held->continued) json_key_raw(&x->json, "contended", "true");
-    if (held->woken_by.valid)
-        json_key_int(&x->json, "woken_by_tid", x->threads[held->woken_by.thread].info->tid);
-    if (held->relock) json_key_string(&x->json, "relock", "taken back by a condition wait");
-    if (held->continued) json_key_raw(&x->json, "continued", "true");
-    if (how == HOLD_CUT) json_key_raw(&x->json, "continues", "true");
-    if (how == HOLD_UNRELEASED) json_key_raw(&x->json, "released", "false");
-    slice_end(x);
-    if (held->woken_by.valid) {
-        write_flow(x, held->lock, &held->woken_by, thread, held->since_ns, end_ns);
-        held->woken_by.valid = false;
-    }
-}
-
-/* Slices on one track must nest: when a lock is released before locks
- * taken after it (hand-over-hand locking), their slices end here too and
- * go on as new parts. */
-static void cut_holds_above(struct exporter *x, struct thread_state *thread, size_t index, uint64_t now_ns)
-{
-    for (size_t above = thread->held_count; above-- > index + 1;) {
-        struct held *held = &thread->held[above];
-        write_hold(x, thread, held, now_ns, HOLD_CUT);
-        held->since_ns = now_ns;
-        held->continued = true;
-    }
+    held = &thread->held[thread->held_count++];
+    *held = (struct held){.lock = lock,
+                          .depth = 1,
+                          .first_ns = event->time_ns,
+                          .since_ns = event->time_ns,
+                          .site = event->site,
+                          .op = event->op,
+                          .contended = contended,
+                          .relock = relock};
+    if (contended && woken_by->has_slice) held->woken_by = *woken_by;
+    write_hold_begin(x, thread, held);
 }
 
 static void release(struct exporter *x, struct thread_state *thread, struct lock_entry *lock,
@@ -461,22 +490,48 @@ static void release(struct exporter *x, struct thread_state *thread, struct lock
     if (!draws_holds(object_class)) return;
     size_t index;
     struct held *held = find_held(thread, lock, &index);
-    if (!held) return;                  /* released by a thread that did not take it */
-    if (--held->depth > 0) return;      /* an inner unlock: the lock stays taken */
-    cut_holds_above(x, thread, index, event->time_ns);
-    uint64_t start_ns = held->since_ns;
-    write_hold(x, thread, held, event->time_ns, HOLD_RELEASED);
-    remember_release(lock, thread->info->index, true, start_ns, event->time_ns);
-    memmove(&thread->held[index], &thread->held[index + 1], (thread->held_count - index - 1) * sizeof *held);
+    if (!held) return;             /* released by a thread that did not take it */
+    if (--held->depth > 0) return; /* an inner unlock: the lock stays taken */
+    uint64_t now_ns = event->time_ns;
+    /* Slices on a track must nest: locks taken after this one and still
+     * held (hand-over-hand locking) end their slices here too, and go on
+     * in new parts. */
+    for (size_t above = thread->held_count; above-- > index + 1;)
+        write_hold_end(x, thread, &thread->held[above], now_ns, HOLD_CUT);
+    write_hold_end(x, thread, held, now_ns, HOLD_RELEASED);
+    /* An arrow binds to the slice on top of the track just after its start
+     * (see just_inside); when that is a part nested in this one from the
+     * same instant, the arrow starts from this lock's first part instead. */
+    remember_release(lock, thread->info->index, true, held->shares_start ? held->first_ns : held->since_ns, now_ns);
+    memmove(held, held + 1, (thread->held_count - index - 1) * sizeof *held);
     thread->held_count--;
+    for (size_t above = index; above < thread->held_count; above++) {
+        held = &thread->held[above];
+        held->since_ns = now_ns;
+        held->continued = true;
+        held->shares_start = above + 1 < thread->held_count;
+        write_hold_begin(x, thread, held);
+    }
 }
 
 /* ---- the walk ---- */
 
-static void handle_event(struct exporter *x, const struct snag_event *event)
+static void finish_thread(struct exporter *x, struct thread_state *thread);
+
+static void handle_event(struct exporter *x, const struct snag_event *recorded)
 {
-    struct thread_state *thread = &x->threads[event->thread];
-    if (event->time_ns > thread->last_ns) thread->last_ns = event->time_ns;
+    struct thread_state *thread = &x->threads[recorded->thread];
+    if (!thread->started) {
+        thread->started = true;
+        if (thread->previous_on_track != SNAG_NO_INDEX) finish_thread(x, &x->threads[thread->previous_on_track]);
+    }
+    /* A thread's records come in its order; their times could go back a
+     * little (a clock read on another core), or a lot in a damaged file.
+     * Its slices need them in order: a time never goes back on a track. */
+    struct snag_event clamped = *recorded;
+    if (clamped.time_ns < thread->last_ns) clamped.time_ns = thread->last_ns;
+    thread->last_ns = clamped.time_ns;
+    const struct snag_event *event = &clamped;
     /* A blocked thread records nothing else until its call returns; anything
      * else (a lost record, a signal handler) ends the wait, so that slices
      * still nest. */
@@ -485,7 +540,8 @@ static void handle_event(struct exporter *x, const struct snag_event *event)
 
     if (event->object_class == SNAG_CLASS_THREAD) { /* joins: threads are not locks */
         if (event->op == SNAG_OP_WAIT) begin_wait(thread, event, NULL);
-        else if (thread->wait.active && event->op == SNAG_OP_ACQUIRE) end_wait(x, thread, event->time_ns, "joined", NULL);
+        else if (thread->wait.active && event->op == SNAG_OP_ACQUIRE)
+            end_wait(x, thread, event->time_ns, "joined", NULL);
         else if (thread->wait.active && event->op == SNAG_OP_FAILED) {
             char outcome[128];
             failure_outcome(event->aux, outcome, sizeof outcome);
@@ -531,13 +587,14 @@ static void handle_event(struct exporter *x, const struct snag_event *event)
 }
 
 /* What is still open when a thread's records end: a call that never
- * returned, locks never released. */
+ * returned, locks never released. Done when the next thread on its track
+ * starts, or at the end. */
 static void finish_thread(struct exporter *x, struct thread_state *thread)
 {
     uint64_t end_ns = thread->info->end_ns > thread->last_ns ? thread->info->end_ns : thread->last_ns;
     if (thread->wait.active) end_wait(x, thread, end_ns, "still waiting when the thread ended", NULL);
     for (size_t index = thread->held_count; index-- > 0;)
-        write_hold(x, thread, &thread->held[index], end_ns, HOLD_UNRELEASED);
+        write_hold_end(x, thread, &thread->held[index], end_ns, HOLD_UNRELEASED);
     thread->held_count = 0;
 }
 
@@ -575,9 +632,9 @@ static void write_tracks(struct exporter *x)
 {
     for (size_t index = 0; index < snag_trace_process_count(x->trace); index++) {
         const struct snag_process_info *process = snag_trace_process(x->trace, index);
-        const char *name = process->argc > 0 && process->argv[0][0] ? process->argv[0]
-                           : process->exe[0]                       ? process->exe
-                                                                   : "process";
+        const char *name = process->argc > 0 && process->argv[0] && process->argv[0][0] ? process->argv[0]
+                           : process->exe && process->exe[0]                               ? process->exe
+                                                                                           : "process";
         write_metadata(&x->json, "process_name", process->pid, NULL, "name", name, 0);
         write_metadata(&x->json, "process_sort_index", process->pid, NULL, "sort_index", NULL, (int64_t)index);
         for (uint32_t local = 0; local < process->thread_count; local++) {
@@ -596,7 +653,7 @@ static void write_tracks(struct exporter *x)
 }
 
 /* An instant on a thread's track (scope "t") or on its process's ("p"),
- * its args left open: process ends now, findings (issue 3) later. */
+ * its args left open: process ends and findings. */
 static void instant_begin(struct exporter *x, const char *name, const char *category, int32_t pid, int32_t tid,
                           const char *scope, uint64_t ts_ns)
 {
@@ -635,9 +692,81 @@ static void write_process_end(struct exporter *x, const struct snag_process_info
     json_end_object(&x->json);
 }
 
+/* Each finding, on the thread that acted (that forked, for a fork hazard),
+ * when it first happened. */
+static void write_findings(struct exporter *x, const struct snag_findings *findings)
+{
+    for (size_t index = 0; index < snag_findings_count(findings); index++) {
+        const struct snag_finding *finding = snag_finding(findings, index);
+        if (finding->thread >= snag_trace_thread_count(x->trace)) continue;
+        const struct thread_state *thread = &x->threads[finding->thread];
+        char name[128], where[768];
+        snprintf(name, sizeof name, "%s: %s", finding->kind, finding->subkind);
+        instant_begin(x, name, "finding", thread->pid, thread->info->tid, "t", finding->time_ns);
+        json_key_string(&x->json, "severity", snag_severity_name(finding->severity));
+        json_key(&x->json, "occurrences");
+        json_uint(&x->json, finding->occurrences);
+        struct lock_entry *lock = find_lock(x, finding->process, finding->lock_class, finding->lock_address, 0);
+        if (lock) {
+            json_key_string(&x->json, "lock", lock_label(x, lock));
+            json_key_string(&x->json, "lock_id", lock_id(x, lock));
+        }
+        json_key_string(&x->json, "type", snag_class_name(finding->lock_class));
+        if (finding->holder_thread < snag_trace_thread_count(x->trace)) {
+            json_key_int(&x->json, "holder_tid", x->threads[finding->holder_thread].info->tid);
+            snag_names_site_text(x->names, finding->process, finding->holder_site, where, sizeof where);
+            json_key_string(&x->json, "holder_site", where);
+        }
+        if (finding->blocked_thread < snag_trace_thread_count(x->trace)) {
+            json_key_int(&x->json, "child_pid", snag_trace_process(x->trace, finding->child_process)->pid);
+            json_key_int(&x->json, "blocked_tid", x->threads[finding->blocked_thread].info->tid);
+            snag_names_site_text(x->names, finding->child_process, finding->blocked_site, where, sizeof where);
+            json_key_string(&x->json, "blocked_site", where);
+        }
+        json_end_object(&x->json); /* args */
+        json_end_object(&x->json);
+    }
+}
+
 /* ---- the whole export ---- */
 
-static int export_chrome(struct exporter *x, const char *path)
+struct track_key {
+    int32_t pid, tid;
+    uint64_t start_ns;
+    uint32_t thread;
+};
+
+static int compare_track_keys(const void *left, const void *right)
+{
+    const struct track_key *a = left, *b = right;
+    if (a->pid != b->pid) return a->pid < b->pid ? -1 : 1;
+    if (a->tid != b->tid) return a->tid < b->tid ? -1 : 1;
+    if (a->start_ns != b->start_ns) return a->start_ns < b->start_ns ? -1 : 1;
+    return a->thread < b->thread ? -1 : a->thread > b->thread;
+}
+
+/* Threads of several process images can share a track: an exec keeps the
+ * pid and the main thread's tid, and pids are reused. Slices still open in
+ * one end before the next one's begin, in the file's order too (which
+ * chrome://tracing reads them in). */
+static int link_shared_tracks(struct exporter *x, size_t thread_count)
+{
+    struct track_key *keys = calloc(thread_count ? thread_count : 1, sizeof *keys);
+    if (!keys) return -1;
+    for (size_t index = 0; index < thread_count; index++) {
+        const struct thread_state *thread = &x->threads[index];
+        keys[index] = (struct track_key){thread->pid, thread->info->tid, thread->info->start_ns, (uint32_t)index};
+    }
+    if (thread_count > 1) qsort(keys, thread_count, sizeof *keys, compare_track_keys);
+    for (size_t index = 0; index < thread_count; index++) {
+        bool shared = index > 0 && keys[index].pid == keys[index - 1].pid && keys[index].tid == keys[index - 1].tid;
+        x->threads[keys[index].thread].previous_on_track = shared ? keys[index - 1].thread : SNAG_NO_INDEX;
+    }
+    free(keys);
+    return 0;
+}
+
+static int export_chrome(struct exporter *x, const char *path, const struct snag_findings *findings)
 {
     size_t thread_count = snag_trace_thread_count(x->trace);
     x->threads = calloc(thread_count ? thread_count : 1, sizeof *x->threads);
@@ -647,6 +776,7 @@ static int export_chrome(struct exporter *x, const char *path)
         thread->info = snag_trace_thread(x->trace, index);
         thread->pid = snag_trace_process(x->trace, thread->info->process)->pid;
     }
+    if (link_shared_tracks(x, thread_count)) return -1;
     struct snag_event_cursor *cursor = snag_events_all(x->trace);
     if (!cursor) return -1;
 
@@ -660,8 +790,7 @@ static int export_chrome(struct exporter *x, const char *path)
     for (size_t index = 0; index < thread_count; index++) finish_thread(x, &x->threads[index]);
     for (size_t index = 0; index < snag_trace_process_count(x->trace); index++)
         write_process_end(x, snag_trace_process(x->trace, index));
-    /* Findings (issue 3) go here, one instant_begin() each on the thread or
-     * process they concern; there is no analysis yet, so there are none. */
+    write_findings(x, findings);
     json_end_array(&x->json);
 
     json_key(&x->json, "otherData"); /* free-form: importers keep it as metadata */
@@ -696,6 +825,39 @@ static void exporter_free(struct exporter *x)
     free(x->locks);
 }
 
+/* The export into `out` (closed after, unless standard output), with its
+ * errors reported; an exit status. */
+static int write_export(FILE *out, const char *output_name, const char *path, const struct snag_trace *trace,
+                        const struct snag_lockstats *stats, struct snag_names *names,
+                        const struct snag_findings *findings)
+{
+    static char buffer[1 << 20];
+    setvbuf(out, buffer, _IOFBF, sizeof buffer);
+    struct exporter x = {.trace = trace, .names = names, .json = {.out = out}};
+    bool out_of_memory = build_lock_table(&x, stats) || export_chrome(&x, path, findings);
+    exporter_free(&x);
+    int write_error = fflush(out) != 0 ? errno : 0;
+    if (!write_error && ferror(out)) write_error = EIO;
+    if (output_name && fclose(out) != 0 && !write_error) write_error = errno;
+
+    char safe[4096];
+    for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
+        fprintf(stderr, "snag: warning: %s\n",
+                snag_text_sanitize(snag_trace_warning(trace, index), safe, sizeof safe));
+    if (out_of_memory) {
+        fprintf(stderr, "snag: %s: out of memory while exporting the trace\n",
+                snag_text_sanitize(path, safe, sizeof safe));
+        return SNAG_EXIT_FAILURE;
+    }
+    if (write_error) {
+        fprintf(stderr, "snag: %s: write error: %s\n",
+                output_name ? snag_text_sanitize(output_name, safe, sizeof safe) : "standard output",
+                strerror(write_error));
+        return SNAG_EXIT_FAILURE;
+    }
+    return 0;
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -706,7 +868,7 @@ static void usage(FILE *out)
             "a track per thread, grouped by process; lock waits and holds, condition\n"
             "variable, semaphore, barrier and join waits as slices with their call site;\n"
             "an arrow from the thread that released a lock to the waiter that got it;\n"
-            "process ends as instant events. TRACE defaults to ./snag.trace.\n"
+            "process ends and findings as instant events. TRACE defaults to ./snag.trace.\n"
             "\n"
             "  --format=chrome   the output format (the only one so far)\n"
             "  -o, --output FILE write to FILE instead of standard output\n");
@@ -730,52 +892,35 @@ int snag_export_main(int argc, char **argv)
     }
     if (!format || strcmp(format, "chrome") != 0 || argc - optind > 1) {
         if (!format) fprintf(stderr, "snag export: --format is required (chrome)\n");
-        else if (strcmp(format, "chrome") != 0) fprintf(stderr, "snag export: unknown format '%s' (chrome is the only one)\n", format);
+        else if (strcmp(format, "chrome") != 0)
+            fprintf(stderr, "snag export: unknown format '%s' (chrome is the only one)\n", format);
         usage(stderr);
         return SNAG_EXIT_USAGE;
     }
     const char *path = optind < argc ? argv[optind] : SNAG_DEFAULT_TRACE;
+    const char *output_name = output && strcmp(output, "-") != 0 ? output : NULL; /* NULL: standard output */
     struct snag_trace *trace;
     struct snag_lockstats *stats;
     struct snag_names *names;
     int status = snag_report_open(path, &trace, &stats, &names);
     if (status) return status;
-
     char safe[4096];
-    FILE *out = stdout;
-    if (output && strcmp(output, "-") != 0) {
-        out = fopen(output, "w");
-        if (!out) {
-            fprintf(stderr, "snag: %s: cannot write: %s\n", snag_text_sanitize(output, safe, sizeof safe), strerror(errno));
-            snag_names_free(names);
-            snag_lockstats_free(stats);
-            snag_trace_close(trace);
-            return SNAG_EXIT_FAILURE;
-        }
+    struct snag_findings *findings = snag_findings_compute(trace);
+    FILE *out = NULL;
+    if (!findings) {
+        fprintf(stderr, "snag: %s: out of memory while analysing the trace\n",
+                snag_text_sanitize(path, safe, sizeof safe));
+        status = SNAG_EXIT_FAILURE;
+    } else if (!(out = output_name ? fopen(output_name, "w") : stdout)) {
+        fprintf(stderr, "snag: %s: cannot write: %s\n", snag_text_sanitize(output_name, safe, sizeof safe),
+                strerror(errno));
+        status = SNAG_EXIT_FAILURE;
+    } else {
+        status = write_export(out, output_name, path, trace, stats, names, findings);
     }
-    static char buffer[1 << 20];
-    setvbuf(out, buffer, _IOFBF, sizeof buffer);
-
-    struct exporter x = {.trace = trace, .names = names, .json = {.out = out}};
-    int failed = build_lock_table(&x, stats) || export_chrome(&x, path);
-    int write_error = fflush(out) != 0 ? errno : 0;
-    if (!write_error && ferror(out)) write_error = EIO;
-    if (out != stdout && fclose(out) != 0 && !write_error) write_error = errno;
-    for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
-        fprintf(stderr, "snag: warning: %s\n", snag_text_sanitize(snag_trace_warning(trace, index), safe, sizeof safe));
-    exporter_free(&x);
+    snag_findings_free(findings);
     snag_names_free(names);
     snag_lockstats_free(stats);
     snag_trace_close(trace);
-    if (failed) {
-        fprintf(stderr, "snag: %s: out of memory while exporting the trace\n", snag_text_sanitize(path, safe, sizeof safe));
-        return SNAG_EXIT_FAILURE;
-    }
-    if (write_error) {
-        fprintf(stderr, "snag: %s: write error: %s\n",
-                snag_text_sanitize(output && strcmp(output, "-") != 0 ? output : "standard output", safe, sizeof safe),
-                strerror(write_error));
-        return SNAG_EXIT_FAILURE;
-    }
-    return 0;
+    return status;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "snag/view.h"
 
 #ifndef SNAG_VERSION
 #define SNAG_VERSION "unknown"
@@ -21,6 +22,7 @@ static void usage(FILE *out)
             "  report [--json] [TRACE]                 explain a trace\n"
             "  export --format=chrome [-o FILE] [TRACE]\n"
             "                                          write a trace for Perfetto UI, chrome://tracing\n"
+            "  view [TRACE]                            explore a trace in the terminal\n"
             "\n"
             "`snag COMMAND --help` tells more. Version %s.\n",
             SNAG_VERSION);
@@ -36,6 +38,7 @@ int main(int argc, char **argv)
     if (strcmp(command, "run") == 0) return snag_run_main(argc - 1, argv + 1);
     if (strcmp(command, "report") == 0) return snag_report_main(argc - 1, argv + 1);
     if (strcmp(command, "export") == 0) return snag_export_main(argc - 1, argv + 1);
+    if (strcmp(command, "view") == 0) return snag_view_main(argc - 1, argv + 1);
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
         usage(stdout);
         return 0;

@@ -27,7 +27,17 @@
  *       thread 3 waits for it from 1005 until the process ends at 2000
  *   K   a join: thread 1 joins thread 2 1100..1160, thread 2 exits at 1150
  *   L   thread 3's name has a control character and an invalid byte; the
- *       argv has a quote and a backslash; the process exits with status 3
+ *       argv has a quote and a backslash
+ *   M   three locks cut at once: thread 1 takes M5, M6, M7 at 1200, 1210,
+ *       1220, releases M5 at 1230 (M6 and M7 go on from 1230, M7's part
+ *       nested in M6's), M7 at 1240, M6 at 1250; thread 4 (still holding
+ *       M2) waits for M6 from 1245 and gets it at 1251: the arrow starts
+ *       from M6's first part, the one slice on top just after its start
+ *   N   an exec: thread 1 takes M9 at 1300 and never releases it; the image
+ *       is replaced at 2000 by one (pid 100, its main thread tid 100 again:
+ *       the same track) that takes M8 2100..2110 and exits with status 3
+ *       at 2300: the first image's hold ends, in the file too, before the
+ *       second image's begins
  */
 #include <stdio.h>
 
@@ -40,6 +50,11 @@
 #define C 0x5000u
 #define S 0x6000u
 #define M4 0x7000u
+#define M5 0x8000u
+#define M6 0x9000u
+#define M7 0xa000u
+#define M8 0xb000u
+#define M9 0xc000u
 #define SELF_1 0xa1u
 #define SELF_2 0xa2u
 #define SELF_3 0xa3u
@@ -59,8 +74,6 @@ int main(int argc, char **argv)
     }
     struct tb_file *file = tb_begin(100, 1);
     tb_header(file)->end_ticks = 2000;
-    tb_header(file)->exit_kind = SNAG_EXIT_STATUS;
-    tb_header(file)->exit_value = 3;
 
     /* thread 1 */
     tb_add_thread(file, 1, 0, SELF_1, 100, 1);
@@ -96,6 +109,13 @@ int main(int argc, char **argv)
     EVENT(1, 860, MUTEX, RELEASE, M4, SITE(7));
     EVENT(1, 1100, THREAD, WAIT, SELF_2, SITE(8)); /* K */
     EVENT(1, 1160, THREAD, ACQUIRE, SELF_2, SITE(8));
+    EVENT(1, 1200, MUTEX, ACQUIRE, M5, SITE(9)); /* M */
+    EVENT(1, 1210, MUTEX, ACQUIRE, M6, SITE(10));
+    EVENT(1, 1220, MUTEX, ACQUIRE, M7, SITE(11));
+    EVENT(1, 1230, MUTEX, RELEASE, M5, SITE(9));
+    EVENT(1, 1240, MUTEX, RELEASE, M7, SITE(11));
+    EVENT(1, 1250, MUTEX, RELEASE, M6, SITE(10));
+    EVENT(1, 1300, MUTEX, ACQUIRE, M9, SITE(12)); /* N */
 
     /* thread 2 */
     tb_add_thread(file, 2, 50, SELF_2, 101, 0);
@@ -134,8 +154,28 @@ int main(int argc, char **argv)
     EVENT(4, 700, SEM, WAIT, S, SITE(6)); /* G */
     EVENT(4, 711, SEM, ACQUIRE, S, SITE(6));
     EVENT(4, 1000, MUTEX, ACQUIRE, M2, SITE(2)); /* J */
+    EVENT(4, 1245, MUTEX, WAIT, M6, SITE(10)); /* M */
+    EVENT(4, 1251, MUTEX, ACQUIRE, M6, SITE(10));
+    EVENT(4, 1260, MUTEX, RELEASE, M6, SITE(10));
 
     int status = tb_write_into(file, argv[1]);
+    tb_free(file);
+
+    /* N: the image after the exec */
+    file = tb_begin(100, 1);
+    struct snag_file_header *header = tb_header(file);
+    header->image_seq = 1;
+    header->anchor_ticks = 2050;
+    header->anchor_monotonic_ns = TB_ANCHOR_MONOTONIC_NS + 2050;
+    header->end_ticks = 2300;
+    header->exit_kind = SNAG_EXIT_STATUS;
+    header->exit_value = 3;
+    tb_add_thread(file, 1, 2050, SELF_1, 100, 1);
+    const char *const exec_args[] = {"/bin/after-exec"};
+    tb_process_info(file, 1, 2051, 1, exec_args, "/bin/after-exec");
+    EVENT(1, 2100, MUTEX, ACQUIRE, M8, SITE(13));
+    EVENT(1, 2110, MUTEX, RELEASE, M8, SITE(13));
+    status |= tb_write_into(file, argv[1]);
     tb_free(file);
     if (status != 0) {
         fprintf(stderr, "%s: cannot write the trace into %s\n", argv[0], argv[1]);

@@ -3,6 +3,7 @@
 # temporary directory they use.
 
 # $here: this directory, set by the script before sourcing.
+# shellcheck disable=SC2154
 CHECKER=$here/check_chrome_trace.py
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed"
 
@@ -18,11 +19,12 @@ export_chrome()
         fail "snag export $1 printed more than warnings: $(head -c 2000 "$IT_DIR/.it/export.err")"
 }
 
-# check_export OUT DURATION_NS SUMMARY: check_chrome_trace.py on OUT (every
-# slice within DURATION_NS), its summary (JSON) into SUMMARY.
+# check_export OUT DURATION_NS SUMMARY [SLICES]: check_chrome_trace.py on
+# OUT (every event within DURATION_NS); its summary (JSON) into SUMMARY, the
+# slices and arrows into SLICES.
 check_export()
 {
-    python3 "$CHECKER" "$1" "$2" >"$3" 2>"$IT_DIR/.it/check.err" ||
+    python3 "$CHECKER" "$1" "$2" ${4:+"$4"} >"$3" 2>"$IT_DIR/.it/check.err" ||
         fail "$1 is not a valid Chrome trace: $(head -c 3000 "$IT_DIR/.it/check.err")"
 }
 

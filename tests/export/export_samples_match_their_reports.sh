@@ -3,9 +3,10 @@
 # bounded_queue (a hold per acquisition and per re-lock inside a condition
 # wait, a wait per completed condition wait), rwlock_cache (read and write
 # holds), sem_pool (semaphore waits, no holds, no arrows) and striped_locks
-# (no contention, no waits, no arrows). Arrows: one per contended hold that
-# follows a release of its lock by another thread, never more than the
-# report's contended acquisitions.
+# (no contention, no waits, no arrows), fork_while_locked (its fork hazard
+# as an instant on the thread that forked; none for its pthread_atfork
+# twin). Arrows: one per contended hold that follows a release of its lock
+# by another thread, never more than the report's contended acquisitions.
 here=$(cd "$(dirname "$0")" && pwd) || exit 1
 . "$here/../integration/lib.sh"
 . "$here/export_lib.sh"
@@ -24,7 +25,11 @@ export_sample()
         "$(jqr "$it_sample.summary.json" '[.threads[] | "\(.pid):\(.tid)"] | sort | join(",")')"
     assert_eq "$it_sample: process names" "$(jqr "$it_sample.report.json" '[.processes[] | "\(.pid):\(.argv[0])"] | join(",")')" \
         "$(jqr "$it_sample.summary.json" '[.processes[] | "\(.pid):\(.name)"] | join(",")')"
-    assert_eq "$it_sample: process end" '["exit 0"]' "$(jqr "$it_sample.summary.json" '.exits | tojson')"
+    assert_eq "$it_sample: process ends" "$(jqr "$it_sample.report.json" '[.processes[] | .exit | if .status then "exit \(.status)" elif .signal then "killed by signal \(.signal)" else "?" end] | join(",")')" \
+        "$(jqr "$it_sample.summary.json" '[.exits[] | sub(" [(].*"; "")] | join(",")')"
+    assert_eq "$it_sample: findings (kind: subkind, severity, lock, pid, time)" \
+        "$(jqr "$it_sample.report.json" '[.findings[] | "\(.kind): \(.subkind) \(.severity) \(.locks[0]["label"]) \(.pid) \(.time_ns)"] | sort | join(",")')" \
+        "$(jqr "$it_sample.summary.json" '[.findings[] | "\(.name) \(.args.severity) \(.args.lock) \(.pid) \(.ts)"] | sort | join(",")')"
 }
 
 # figure SAMPLE LABEL FIELD: the report's FIELD of the lock labelled LABEL.
@@ -85,3 +90,11 @@ while IFS= read -r stripe; do
         "$(count striped_locks.summary.json waits "$stripe")"
     check_arrows striped_locks "$stripe"
 done <stripes.txt
+
+export_sample fork_while_locked
+assert_eq "fork_while_locked: findings" 1 "$(jqr fork_while_locked.summary.json '.findings | length')"
+assert_eq "fork_while_locked: the finding, on the thread that forked" \
+    "fork_hazard: lock_held_at_fork high log_lock $(jqr fork_while_locked.report.json '.findings[0].threads[] | select(.role == "forked") | .tid')" \
+    "$(jqr fork_while_locked.summary.json '.findings[0] | "\(.name) \(.args.severity) \(.args.lock) \(.tid)"')"
+export_sample fork_with_atfork
+assert_eq "fork_with_atfork: findings" 0 "$(jqr fork_with_atfork.summary.json '.findings | length')"

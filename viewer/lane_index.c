@@ -1,0 +1,928 @@
+/* The per-lane index (see lane_index.h). */
+#include "lane_index.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Events between two checkpoints: the most a query decodes to find a state. */
+#define LANE_BLOCK 64
+/* Locks a checkpoint names; a thread holding more has the rest counted only. */
+#define HELD_AT_CHECKPOINT 64
+/* Times are clamped below this (about 9 years), so that a time delta
+ * shifted left by 5 bits still fits in 64. */
+#define TIME_LIMIT_NS (UINT64_C(1) << 58)
+/* Summary budget: about one finest bucket per this many events. */
+#define EVENTS_PER_BUCKET 16
+#define MIN_BUCKETS 4096
+/* Below this many events in view, a lane is drawn from its events, exactly. */
+#define DIRECT_EVENTS_MIN 4096
+#define DIRECT_EVENTS_PER_COLUMN 32
+
+struct checkpoint {
+    uint64_t first_time;  /* time of the block's first event */
+    uint64_t base_time;   /* time of the event before it (the lane's start for block 0) */
+    uint64_t offset;      /* where the block starts in the lane's stream */
+    uint64_t wait_since;
+    uint32_t base_object; /* object of the event before it */
+    uint32_t wait_object;
+    uint32_t held_first;  /* its holds: lane->held[held_first .. + held_count] */
+    uint32_t held_count;
+    uint32_t held_unlisted;
+    uint8_t wait_state;
+    uint8_t wait_op;
+};
+
+struct summary_level {
+    uint64_t first;  /* absolute index of the lane's first bucket at this level */
+    uint64_t count;
+    uint64_t offset; /* into lane->buckets */
+};
+
+struct lane {
+    uint64_t start_ns, end_ns;
+    uint64_t event_count;
+    uint8_t *stream; /* per event: varint(delta_ns << 5 | same_object << 4 | op) [varint(object)] */
+    size_t stream_size;
+    struct checkpoint *checkpoints;
+    size_t checkpoint_count;
+    struct lane_held *held;
+    size_t held_count;
+    struct summary_level *levels;
+    unsigned level_count;
+    uint8_t (*buckets)[LANE_STATES]; /* share of the bucket per state, out of 255 */
+    uint64_t bucket_count;
+    uint8_t *mark_bits; /* one bit per bucket: the marked object was used in it */
+};
+
+struct lane_index {
+    const struct object_table *objects;
+    unsigned bucket_shift; /* finest bucket: 1 << bucket_shift ns */
+    struct lane *lanes;
+    size_t lane_count;
+    uint32_t mark;
+};
+
+/* ---- states ---- */
+
+const char *lane_state_name(enum lane_state state)
+{
+    static const char *const names[LANE_STATES] = {
+        "not alive",          "running",              "holding a lock",      "waiting on a condvar",
+        "waiting on a semaphore", "waiting at a barrier", "joining a thread", "waiting for a lock",
+    };
+    return state < LANE_STATES ? names[state] : "?";
+}
+
+char lane_state_glyph(enum lane_state state)
+{
+    static const char glyphs[LANE_STATES] = {' ', '-', '=', '~', ':', '^', '.', '#'};
+    return state < LANE_STATES ? glyphs[state] : '?';
+}
+
+enum lane_state lane_state_of_wait(uint8_t object_class)
+{
+    switch (object_class) {
+    case SNAG_CLASS_COND: return LANE_WAIT_COND;
+    case SNAG_CLASS_SEM: return LANE_WAIT_SEM;
+    case SNAG_CLASS_BARRIER: return LANE_WAIT_BARRIER;
+    case SNAG_CLASS_THREAD: return LANE_WAIT_JOIN;
+    default: return LANE_WAIT_LOCK;
+    }
+}
+
+static bool is_holdable(uint8_t object_class)
+{
+    return object_class == SNAG_CLASS_MUTEX || object_class == SNAG_CLASS_RWLOCK || object_class == SNAG_CLASS_SPIN;
+}
+
+void lane_snapshot_clear(struct lane_snapshot *snapshot)
+{
+    free(snapshot->held);
+    memset(snapshot, 0, sizeof *snapshot);
+    snapshot->wait_object = OBJECT_NONE;
+}
+
+/* ---- the state machine: what events do to a thread ---- */
+
+struct machine {
+    struct lane_held *held;
+    size_t held_count, held_capacity;
+    uint64_t unlisted;
+    uint32_t wait_object;
+    uint8_t wait_state; /* LANE_DEAD when not blocked */
+    uint8_t wait_op;
+    uint64_t wait_since;
+};
+
+static void machine_init(struct machine *machine)
+{
+    memset(machine, 0, sizeof *machine);
+    machine->wait_object = OBJECT_NONE;
+}
+
+static void machine_free(struct machine *machine)
+{
+    free(machine->held);
+}
+
+static enum lane_state machine_state(const struct machine *machine)
+{
+    if (machine->wait_state != LANE_DEAD) return (enum lane_state)machine->wait_state;
+    return machine->held_count || machine->unlisted ? LANE_HOLDING : LANE_RUNNING;
+}
+
+static void machine_hold(struct machine *machine, uint32_t object)
+{
+    for (size_t index = 0; index < machine->held_count; index++)
+        if (machine->held[index].object == object) {
+            machine->held[index].depth++;
+            return;
+        }
+    if (machine->held_count == machine->held_capacity) {
+        size_t capacity = machine->held_capacity ? machine->held_capacity * 2 : 8;
+        struct lane_held *bigger = realloc(machine->held, capacity * sizeof *bigger);
+        if (!bigger) { /* still holding: counted, not named */
+            machine->unlisted++;
+            return;
+        }
+        machine->held = bigger;
+        machine->held_capacity = capacity;
+    }
+    machine->held[machine->held_count++] = (struct lane_held){object, 1};
+}
+
+static void machine_release(struct machine *machine, uint32_t object)
+{
+    for (size_t index = 0; index < machine->held_count; index++)
+        if (machine->held[index].object == object) {
+            if (--machine->held[index].depth == 0) machine->held[index] = machine->held[--machine->held_count];
+            return;
+        }
+    /* Not one it is known to hold: one of the unnamed ones, or a lock it
+     * never took (a misuse the program made; nothing changes). */
+    if (machine->unlisted) machine->unlisted--;
+}
+
+static void machine_apply(struct machine *machine, const struct object_table *objects, uint8_t op, uint32_t object,
+                          uint64_t time_ns)
+{
+    /* A blocked thread records nothing: any event of its own means the
+     * wait is over (acquired, woken, failed, or never recorded as ended). */
+    machine->wait_state = LANE_DEAD;
+    machine->wait_object = OBJECT_NONE;
+    const struct view_object *info = object_table_at(objects, object);
+    uint8_t object_class = info ? info->object_class : SNAG_CLASS_CONTROL;
+    switch (op) {
+    case SNAG_OP_WAIT:
+    case SNAG_OP_WAIT_SHARED:
+        machine->wait_state = (uint8_t)lane_state_of_wait(object_class);
+        machine->wait_object = object;
+        machine->wait_op = op;
+        machine->wait_since = time_ns;
+        break;
+    case SNAG_OP_ACQUIRE:
+    case SNAG_OP_ACQUIRE_SHARED:
+        if (is_holdable(object_class)) machine_hold(machine, object);
+        break;
+    case SNAG_OP_RELEASE:
+        if (is_holdable(object_class)) machine_release(machine, object);
+        break;
+    default: break;
+    }
+}
+
+/* ---- the event stream ---- */
+
+static bool put_varint(uint8_t **stream, size_t *size, size_t *capacity, uint64_t value)
+{
+    if (*size + 10 > *capacity) {
+        size_t bigger_capacity = *capacity ? *capacity * 2 : 4096;
+        uint8_t *bigger = realloc(*stream, bigger_capacity);
+        if (!bigger) return false;
+        *stream = bigger;
+        *capacity = bigger_capacity;
+    }
+    while (value >= 0x80) {
+        (*stream)[(*size)++] = (uint8_t)(value | 0x80);
+        value >>= 7;
+    }
+    (*stream)[(*size)++] = (uint8_t)value;
+    return true;
+}
+
+static uint64_t get_varint(const uint8_t **at)
+{
+    uint64_t value = 0;
+    unsigned shift = 0;
+    const uint8_t *bytes = *at;
+    while (*bytes & 0x80) {
+        value |= (uint64_t)(*bytes++ & 0x7f) << shift;
+        shift += 7;
+    }
+    value |= (uint64_t)*bytes++ << shift;
+    *at = bytes;
+    return value;
+}
+
+struct decoder {
+    const uint8_t *at, *end;
+    uint64_t time;
+    uint32_t object;
+    uint64_t ordinal;
+};
+
+static void decoder_start(struct decoder *decoder, const struct lane *lane, size_t checkpoint)
+{
+    const struct checkpoint *point = &lane->checkpoints[checkpoint];
+    decoder->at = lane->stream + point->offset;
+    decoder->end = lane->stream + lane->stream_size;
+    decoder->time = point->base_time;
+    decoder->object = point->base_object;
+    decoder->ordinal = (uint64_t)checkpoint * LANE_BLOCK;
+}
+
+static bool decoder_next(struct decoder *decoder, struct lane_event *event)
+{
+    if (decoder->at >= decoder->end) return false;
+    uint64_t head = get_varint(&decoder->at);
+    decoder->time += head >> 5;
+    if (!(head & 0x10)) decoder->object = (uint32_t)get_varint(&decoder->at);
+    event->time_ns = decoder->time;
+    event->op = (uint8_t)(head & 0xf);
+    event->object = decoder->object;
+    event->ordinal = decoder->ordinal++;
+    return true;
+}
+
+/* Number of checkpoints whose first event is before `time` (or at it, if inclusive). */
+static size_t checkpoints_before(const struct lane *lane, uint64_t time, bool inclusive)
+{
+    size_t low = 0, high = lane->checkpoint_count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        uint64_t first = lane->checkpoints[middle].first_time;
+        if (first < time || (inclusive && first == time)) low = middle + 1;
+        else high = middle;
+    }
+    return low;
+}
+
+/* The machine as it was at a checkpoint (before that block's first event). */
+static bool machine_restore(struct machine *machine, const struct lane *lane, size_t checkpoint)
+{
+    const struct checkpoint *point = &lane->checkpoints[checkpoint];
+    machine->held_count = 0;
+    if (point->held_count > machine->held_capacity) {
+        struct lane_held *bigger = realloc(machine->held, point->held_count * sizeof *bigger);
+        if (!bigger) return false;
+        machine->held = bigger;
+        machine->held_capacity = point->held_count;
+    }
+    if (point->held_count) memcpy(machine->held, lane->held + point->held_first, point->held_count * sizeof *lane->held);
+    machine->held_count = point->held_count;
+    machine->unlisted = point->held_unlisted;
+    machine->wait_object = point->wait_object;
+    machine->wait_state = point->wait_state;
+    machine->wait_op = point->wait_op;
+    machine->wait_since = point->wait_since;
+    return true;
+}
+
+/* ---- the summary ---- */
+
+struct summary_builder {
+    unsigned shift;
+    uint64_t first, current; /* absolute bucket indexes */
+    uint64_t spent[LANE_STATES];
+    uint8_t (*buckets)[LANE_STATES];
+    size_t count, capacity;
+    bool failed;
+};
+
+static void summary_flush(struct summary_builder *builder)
+{
+    if (!builder->failed && builder->count == builder->capacity) {
+        size_t capacity = builder->capacity ? builder->capacity * 2 : 64;
+        void *bigger = realloc(builder->buckets, capacity * sizeof *builder->buckets);
+        if (!bigger) builder->failed = true;
+        else {
+            builder->buckets = bigger;
+            builder->capacity = capacity;
+        }
+    }
+    if (!builder->failed) {
+        uint8_t *shares = builder->buckets[builder->count++];
+        for (int state = 0; state < LANE_STATES; state++) {
+            unsigned __int128 scaled = (unsigned __int128)builder->spent[state] * 255 + ((UINT64_C(1) << builder->shift) >> 1);
+            shares[state] = (uint8_t)(scaled >> builder->shift);
+        }
+    }
+    memset(builder->spent, 0, sizeof builder->spent);
+    builder->current++;
+}
+
+/* The thread spent [from, to) in `state`; intervals come in order, without gaps. */
+static void summary_add(struct summary_builder *builder, uint64_t from, uint64_t to, enum lane_state state)
+{
+    while (from < to) {
+        uint64_t bucket = from >> builder->shift;
+        while (builder->current < bucket) summary_flush(builder);
+        uint64_t bucket_end = (bucket + 1) << builder->shift;
+        uint64_t piece_end = to < bucket_end ? to : bucket_end;
+        builder->spent[state] += piece_end - from;
+        from = piece_end;
+        if (from == bucket_end) summary_flush(builder);
+    }
+}
+
+/* Level 0 from the builder, then each coarser level from the one below. */
+static bool summary_finish(struct lane *lane, struct summary_builder *builder)
+{
+    if (builder->failed || builder->count == 0) return false;
+    unsigned levels = 1;
+    uint64_t total = builder->count;
+    for (uint64_t first = builder->first, count = builder->count; count > 1; levels++) {
+        uint64_t last = (first + count - 1) >> 1;
+        first >>= 1;
+        count = last - first + 1;
+        total += count;
+    }
+    lane->levels = calloc(levels, sizeof *lane->levels);
+    lane->buckets = malloc(total * sizeof *lane->buckets);
+    if (!lane->levels || !lane->buckets) return false;
+    memcpy(lane->buckets, builder->buckets, builder->count * sizeof *lane->buckets);
+    lane->levels[0] = (struct summary_level){builder->first, builder->count, 0};
+    for (unsigned level = 1; level < levels; level++) {
+        const struct summary_level *below = &lane->levels[level - 1];
+        struct summary_level *here = &lane->levels[level];
+        here->first = below->first >> 1;
+        here->count = ((below->first + below->count - 1) >> 1) - here->first + 1;
+        here->offset = below->offset + below->count;
+        for (uint64_t index = 0; index < here->count; index++) {
+            uint8_t *parent = lane->buckets[here->offset + index];
+            for (int state = 0; state < LANE_STATES; state++) {
+                unsigned sum = 0;
+                for (uint64_t child = (here->first + index) * 2; child <= (here->first + index) * 2 + 1; child++) {
+                    if (child >= below->first && child < below->first + below->count)
+                        sum += lane->buckets[below->offset + child - below->first][state];
+                    else if (state == LANE_DEAD) sum += 255; /* outside the thread's life */
+                }
+                parent[state] = (uint8_t)((sum + 1) / 2);
+            }
+        }
+    }
+    lane->level_count = levels;
+    lane->bucket_count = total;
+    return true;
+}
+
+/* ---- building ---- */
+
+static uint64_t clamp_time(uint64_t time) { return time < TIME_LIMIT_NS ? time : TIME_LIMIT_NS; }
+
+/* When each process was reaped by its parent's wait (0: never seen), the
+ * child being the newest image of the pid started before the wait. */
+static uint64_t *reaped_times(const struct snag_trace *trace)
+{
+    size_t processes = snag_trace_process_count(trace);
+    uint64_t *reaped = calloc(processes ? processes : 1, sizeof *reaped);
+    if (!reaped) return NULL;
+    for (size_t index = 0; index < snag_trace_process_event_count(trace); index++) {
+        const struct snag_process_event *event = snag_trace_process_event(trace, index);
+        if (event->kind != SNAG_PROCESS_WAITED) continue;
+        size_t child = processes;
+        for (size_t candidate = 0; candidate < processes; candidate++) {
+            const struct snag_process_info *info = snag_trace_process(trace, candidate);
+            if (info->pid == event->pid && info->start_ns <= event->time_ns &&
+                (child == processes || info->start_ns >= snag_trace_process(trace, child)->start_ns))
+                child = candidate;
+        }
+        if (child < processes && !reaped[child]) reaped[child] = event->time_ns;
+    }
+    return reaped;
+}
+
+/* The time a lane covers: the thread's life. A thread whose end nobody
+ * recorded lived at least until its process was reaped (killed by SIGKILL,
+ * its own file says nothing after its last event; the reader ends it
+ * there); if nobody saw its process end (still running, or killed and never
+ * reaped in the trace), until the trace ends. Either way it stays in the
+ * state its events left it in, rather than vanish at its last event: a
+ * child stuck on a lock inherited at fork shows its wait. */
+static void lane_span(const struct snag_trace *trace, const uint64_t *reaped, uint32_t thread, uint64_t *start,
+                      uint64_t *end)
+{
+    const struct snag_thread_info *info = snag_trace_thread(trace, thread);
+    const struct snag_process_info *process = snag_trace_process(trace, info->process);
+    *start = clamp_time(info->start_ns);
+    *end = clamp_time(info->end_ns);
+    if (info->exit_how < 0 && reaped[info->process] > *end) *end = clamp_time(reaped[info->process]);
+    else if (info->exit_how < 0 && process->exit_kind == SNAG_EXIT_UNKNOWN) *end = clamp_time(snag_trace_end_ns(trace));
+    if (*end < *start) *end = *start;
+}
+
+static bool push_checkpoint(struct lane *lane, size_t *capacity, size_t *held_capacity, const struct machine *machine,
+                            uint64_t first_time, uint64_t base_time, uint32_t base_object)
+{
+    if (lane->checkpoint_count == *capacity) {
+        size_t bigger_capacity = *capacity ? *capacity * 2 : 16;
+        struct checkpoint *bigger = realloc(lane->checkpoints, bigger_capacity * sizeof *bigger);
+        if (!bigger) return false;
+        lane->checkpoints = bigger;
+        *capacity = bigger_capacity;
+    }
+    size_t listed = machine->held_count < HELD_AT_CHECKPOINT ? machine->held_count : HELD_AT_CHECKPOINT;
+    uint64_t unlisted = machine->unlisted;
+    for (size_t index = listed; index < machine->held_count; index++) unlisted += machine->held[index].depth;
+    if (lane->held_count + listed > *held_capacity) {
+        size_t bigger_capacity = *held_capacity ? *held_capacity * 2 : 16;
+        while (bigger_capacity < lane->held_count + listed) bigger_capacity *= 2;
+        struct lane_held *bigger = realloc(lane->held, bigger_capacity * sizeof *bigger);
+        if (!bigger) return false;
+        lane->held = bigger;
+        *held_capacity = bigger_capacity;
+    }
+    if (lane->held_count > UINT32_MAX - listed) return false;
+    if (listed) memcpy(lane->held + lane->held_count, machine->held, listed * sizeof *machine->held);
+    lane->checkpoints[lane->checkpoint_count++] = (struct checkpoint){
+        .first_time = first_time,
+        .base_time = base_time,
+        .offset = lane->stream_size,
+        .wait_since = machine->wait_since,
+        .base_object = base_object,
+        .wait_object = machine->wait_object,
+        .held_first = (uint32_t)lane->held_count,
+        .held_count = (uint32_t)listed,
+        .held_unlisted = unlisted > UINT32_MAX ? UINT32_MAX : (uint32_t)unlisted,
+        .wait_state = machine->wait_state,
+        .wait_op = machine->wait_op,
+    };
+    lane->held_count += listed;
+    return true;
+}
+
+static void note_first_use(struct object_table *objects, uint32_t id, const struct snag_event *event, uint64_t time)
+{
+    struct view_object *object = object_table_get(objects, id);
+    if (!object) return;
+    switch (event->op) {
+    case SNAG_OP_INIT:
+        if (!object->init_site) object->init_site = event->site;
+        break;
+    case SNAG_OP_WAIT:
+    case SNAG_OP_WAIT_SHARED:
+    case SNAG_OP_ACQUIRE:
+    case SNAG_OP_ACQUIRE_SHARED:
+        if (time < object->first_use_ns) {
+            object->first_use_ns = time;
+            object->first_site = event->site;
+        }
+        break;
+    default: break;
+    }
+}
+
+static bool build_lane(struct lane_index *index, const struct snag_trace *trace, struct object_table *objects,
+                       const uint64_t *reaped, uint32_t thread)
+{
+    struct lane *lane = &index->lanes[thread];
+    lane_span(trace, reaped, thread, &lane->start_ns, &lane->end_ns);
+
+    struct summary_builder summary = {.shift = index->bucket_shift};
+    summary.first = summary.current = lane->start_ns >> summary.shift;
+    summary_add(&summary, summary.first << summary.shift, lane->start_ns, LANE_DEAD);
+
+    struct snag_event_cursor *cursor = snag_events_of_thread(trace, thread);
+    struct machine machine;
+    machine_init(&machine);
+    size_t stream_capacity = 0, checkpoint_capacity = 0, held_capacity = 0;
+    uint64_t previous_time = lane->start_ns;
+    uint32_t previous_object = OBJECT_NONE, last_id = OBJECT_NONE;
+    uint8_t last_class = 0xff;
+    uint64_t last_address = 0;
+    bool ok = cursor != NULL;
+    struct snag_event event;
+    while (ok && snag_event_next(cursor, &event)) {
+        uint64_t time = clamp_time(event.time_ns);
+        if (time < previous_time) time = previous_time;
+        if (time > lane->end_ns) time = lane->end_ns;
+        /* Loops take the same lock again and again: skip the table then. */
+        if (event.object_class != last_class || event.object != last_address) {
+            last_id = object_table_intern(objects, event.process, event.object_class, event.object);
+            last_class = event.object_class;
+            last_address = event.object;
+        }
+        if (last_id == OBJECT_NONE) {
+            ok = false;
+            break;
+        }
+        if (lane->event_count % LANE_BLOCK == 0 &&
+            !push_checkpoint(lane, &checkpoint_capacity, &held_capacity, &machine, time, previous_time,
+                             previous_object)) {
+            ok = false;
+            break;
+        }
+        bool same = last_id == previous_object;
+        uint64_t head = (time - previous_time) << 5 | (same ? 0x10u : 0) | (event.op & 0xfu);
+        if (!put_varint(&lane->stream, &lane->stream_size, &stream_capacity, head) ||
+            (!same && !put_varint(&lane->stream, &lane->stream_size, &stream_capacity, last_id))) {
+            ok = false;
+            break;
+        }
+        summary_add(&summary, previous_time, time, machine_state(&machine));
+        note_first_use(objects, last_id, &event, time);
+        machine_apply(&machine, objects, event.op, last_id, time);
+        previous_time = time;
+        previous_object = last_id;
+        lane->event_count++;
+    }
+    snag_event_cursor_free(cursor);
+    if (ok) {
+        summary_add(&summary, previous_time, lane->end_ns, machine_state(&machine));
+        uint64_t last_bucket = ((lane->end_ns > lane->start_ns ? lane->end_ns : lane->start_ns + 1) - 1) >> summary.shift;
+        summary_add(&summary, lane->end_ns, (last_bucket + 1) << summary.shift, LANE_DEAD);
+        ok = summary_finish(lane, &summary);
+    }
+    free(summary.buckets);
+    machine_free(&machine);
+    /* Give back what growth by doubling left unused. */
+    if (ok && lane->stream_size) {
+        uint8_t *fitted = realloc(lane->stream, lane->stream_size);
+        if (fitted) lane->stream = fitted;
+    }
+    if (ok && lane->checkpoint_count) {
+        struct checkpoint *fitted = realloc(lane->checkpoints, lane->checkpoint_count * sizeof *fitted);
+        if (fitted) lane->checkpoints = fitted;
+    }
+    return ok;
+}
+
+struct lane_index *lane_index_build(const struct snag_trace *trace, struct object_table *objects, char *error,
+                                    size_t error_size)
+{
+    struct lane_index *index = calloc(1, sizeof *index);
+    size_t lanes = snag_trace_thread_count(trace);
+    if (!index || !(index->lanes = calloc(lanes ? lanes : 1, sizeof *index->lanes))) {
+        free(index);
+        snprintf(error, error_size, "out of memory indexing the trace");
+        return NULL;
+    }
+    index->objects = objects;
+    index->lane_count = lanes;
+    index->mark = OBJECT_NONE;
+    /* The finest bucket: a power of two chosen so that all lanes' lives
+     * together take about one bucket per EVENTS_PER_BUCKET events. */
+    uint64_t *reaped = reaped_times(trace);
+    bool ok = reaped != NULL;
+    uint64_t lifetimes = 0;
+    for (size_t thread = 0; ok && thread < lanes; thread++) {
+        uint64_t start, end;
+        lane_span(trace, reaped, (uint32_t)thread, &start, &end);
+        lifetimes += end - start;
+    }
+    uint64_t budget = snag_trace_event_count(trace) / EVENTS_PER_BUCKET;
+    if (budget < MIN_BUCKETS) budget = MIN_BUCKETS;
+    while (index->bucket_shift < 58 && (lifetimes >> index->bucket_shift) > budget) index->bucket_shift++;
+    for (size_t thread = 0; ok && thread < lanes; thread++) ok = build_lane(index, trace, objects, reaped, (uint32_t)thread);
+    free(reaped);
+    if (!ok) {
+        lane_index_free(index);
+        snprintf(error, error_size, "out of memory indexing the trace");
+        return NULL;
+    }
+    return index;
+}
+
+void lane_index_free(struct lane_index *index)
+{
+    if (!index) return;
+    for (size_t thread = 0; thread < index->lane_count; thread++) {
+        struct lane *lane = &index->lanes[thread];
+        free(lane->stream);
+        free(lane->checkpoints);
+        free(lane->held);
+        free(lane->levels);
+        free(lane->buckets);
+        free(lane->mark_bits);
+    }
+    free(index->lanes);
+    free(index);
+}
+
+size_t lane_index_lane_count(const struct lane_index *index) { return index->lane_count; }
+uint64_t lane_index_bucket_ns(const struct lane_index *index) { return UINT64_C(1) << index->bucket_shift; }
+uint32_t lane_index_mark(const struct lane_index *index) { return index->mark; }
+
+uint64_t lane_index_event_count(const struct lane_index *index, uint32_t lane)
+{
+    return lane < index->lane_count ? index->lanes[lane].event_count : 0;
+}
+
+size_t lane_index_bytes(const struct lane_index *index)
+{
+    size_t bytes = sizeof *index + index->lane_count * sizeof *index->lanes;
+    for (size_t thread = 0; thread < index->lane_count; thread++) {
+        const struct lane *lane = &index->lanes[thread];
+        bytes += lane->stream_size + lane->checkpoint_count * sizeof *lane->checkpoints +
+                 lane->held_count * sizeof *lane->held + lane->level_count * sizeof *lane->levels +
+                 lane->bucket_count * sizeof *lane->buckets;
+        if (lane->mark_bits) bytes += (lane->bucket_count + 7) / 8;
+    }
+    return bytes;
+}
+
+/* ---- walking a lane's events ---- */
+
+struct walk_visitor {
+    void (*interval)(void *context, uint64_t from, uint64_t to, enum lane_state state);
+    void (*event)(void *context, const struct lane_event *event);
+    void *context;
+};
+
+/* [from, to) in `state` while alive, not alive outside the thread's life. */
+static void visit_interval(const struct lane *lane, const struct walk_visitor *visitor, uint64_t from, uint64_t to,
+                           enum lane_state state)
+{
+    if (from >= to) return;
+    uint64_t alive_from = from > lane->start_ns ? from : lane->start_ns;
+    uint64_t alive_to = to < lane->end_ns ? to : lane->end_ns;
+    if (alive_from >= alive_to) {
+        visitor->interval(visitor->context, from, to, LANE_DEAD);
+        return;
+    }
+    if (from < alive_from) visitor->interval(visitor->context, from, alive_from, LANE_DEAD);
+    visitor->interval(visitor->context, alive_from, alive_to, state);
+    if (alive_to < to) visitor->interval(visitor->context, alive_to, to, LANE_DEAD);
+}
+
+/* Every state interval and event of [from, to), in order. */
+static bool lane_walk(const struct lane_index *index, const struct lane *lane, uint64_t from, uint64_t to,
+                      const struct walk_visitor *visitor)
+{
+    if (lane->checkpoint_count == 0) {
+        visit_interval(lane, visitor, from, to, LANE_RUNNING);
+        return true;
+    }
+    struct machine machine;
+    machine_init(&machine);
+    size_t checkpoint = checkpoints_before(lane, from, true);
+    checkpoint = checkpoint ? checkpoint - 1 : 0;
+    if (!machine_restore(&machine, lane, checkpoint)) {
+        machine_free(&machine);
+        return false;
+    }
+    struct decoder decoder;
+    decoder_start(&decoder, lane, checkpoint);
+    uint64_t position = from;
+    struct lane_event event;
+    while (decoder_next(&decoder, &event)) {
+        if (event.time_ns >= to) break;
+        if (event.time_ns >= from) {
+            visit_interval(lane, visitor, position, event.time_ns, machine_state(&machine));
+            if (visitor->event) visitor->event(visitor->context, &event);
+            position = event.time_ns;
+        }
+        machine_apply(&machine, index->objects, event.op, event.object, event.time_ns);
+    }
+    visit_interval(lane, visitor, position, to, machine_state(&machine));
+    machine_free(&machine);
+    return true;
+}
+
+/* ---- columns ---- */
+
+struct column_walk {
+    uint64_t start, width;
+    size_t columns;
+    double (*spent)[LANE_STATES];
+    uint8_t *marked;
+    uint32_t mark;
+};
+
+static void column_interval(void *context, uint64_t from, uint64_t to, enum lane_state state)
+{
+    struct column_walk *walk = context;
+    if (to <= walk->start) return;
+    if (from < walk->start) from = walk->start;
+    size_t column = (size_t)((from - walk->start) / walk->width);
+    while (from < to && column < walk->columns) {
+        uint64_t column_end = walk->start + (column + 1) * walk->width;
+        uint64_t piece_end = to < column_end ? to : column_end;
+        walk->spent[column][state] += (double)(piece_end - from);
+        from = piece_end;
+        column++;
+    }
+}
+
+static void column_event(void *context, const struct lane_event *event)
+{
+    struct column_walk *walk = context;
+    if (!walk->marked || event->object != walk->mark || event->time_ns < walk->start) return;
+    uint64_t column = (event->time_ns - walk->start) / walk->width;
+    if (column < walk->columns) walk->marked[column] = 1;
+}
+
+static uint8_t dominant(const double spent[LANE_STATES])
+{
+    int best = LANE_DEAD;
+    for (int state = 1; state < LANE_STATES; state++)
+        if (spent[state] >= spent[best]) best = state;
+    return (uint8_t)best;
+}
+
+static bool mark_bit(const struct lane *lane, uint64_t bucket)
+{
+    return (lane->mark_bits[bucket >> 3] >> (bucket & 7)) & 1;
+}
+
+static void columns_from_summary(const struct lane_index *index, const struct lane *lane, uint64_t start,
+                                 uint64_t width, size_t columns, uint8_t *states, uint8_t *marked)
+{
+    /* The coarsest level whose buckets are no wider than a column. */
+    unsigned level = 0;
+    while (level + 1 < lane->level_count && (UINT64_C(1) << (index->bucket_shift + level + 1)) <= width) level++;
+    unsigned shift = index->bucket_shift + level;
+    const struct summary_level *here = &lane->levels[level];
+    for (size_t column = 0; column < columns; column++) {
+        uint64_t from = start + column * width, to = from + width;
+        if (to <= lane->start_ns || from >= lane->end_ns) {
+            states[column] = LANE_DEAD;
+            continue;
+        }
+        double spent[LANE_STATES] = {0};
+        bool used = false;
+        for (uint64_t bucket = from >> shift; bucket <= (to - 1) >> shift; bucket++) {
+            uint64_t bucket_from = bucket << shift, bucket_to = (bucket + 1) << shift;
+            double weight = (double)((to < bucket_to ? to : bucket_to) - (from > bucket_from ? from : bucket_from));
+            if (bucket < here->first || bucket >= here->first + here->count) {
+                spent[LANE_DEAD] += weight * 255;
+                continue;
+            }
+            uint64_t at = here->offset + bucket - here->first;
+            for (int state = 0; state < LANE_STATES; state++) spent[state] += weight * lane->buckets[at][state];
+            if (lane->mark_bits && mark_bit(lane, at)) used = true;
+        }
+        states[column] = dominant(spent);
+        if (marked) marked[column] = used;
+    }
+}
+
+void lane_index_columns(const struct lane_index *index, uint32_t lane_number, uint64_t start_ns,
+                        uint64_t ns_per_column, size_t columns, uint8_t *states, uint8_t *marked)
+{
+    if (columns == 0) return;
+    memset(states, LANE_DEAD, columns);
+    if (marked) memset(marked, 0, columns);
+    if (lane_number >= index->lane_count) return;
+    const struct lane *lane = &index->lanes[lane_number];
+    uint64_t width = ns_per_column ? ns_per_column : 1;
+    if (start_ns > TIME_LIMIT_NS * 4) return;
+    if (width > TIME_LIMIT_NS * 4 / columns) width = TIME_LIMIT_NS * 4 / columns;
+    uint64_t end_ns = start_ns + columns * width;
+    if (end_ns <= lane->start_ns || start_ns >= lane->end_ns) return;
+    /* Few events in view: exact, from the events; many: from the summary. */
+    size_t first = checkpoints_before(lane, start_ns, true), last = checkpoints_before(lane, end_ns, false);
+    uint64_t in_view = (uint64_t)(last - (first ? first - 1 : 0) + 1) * LANE_BLOCK;
+    uint64_t direct_limit = (uint64_t)columns * DIRECT_EVENTS_PER_COLUMN;
+    if (direct_limit < DIRECT_EVENTS_MIN) direct_limit = DIRECT_EVENTS_MIN;
+    if (in_view > direct_limit && lane->level_count) {
+        columns_from_summary(index, lane, start_ns, width, columns, states, index->mark != OBJECT_NONE ? marked : NULL);
+        return;
+    }
+    double (*spent)[LANE_STATES] = calloc(columns, sizeof *spent);
+    if (!spent) return;
+    struct column_walk walk = {start_ns, width, columns, spent, index->mark != OBJECT_NONE ? marked : NULL, index->mark};
+    struct walk_visitor visitor = {column_interval, column_event, &walk};
+    if (lane_walk(index, lane, start_ns, end_ns, &visitor))
+        for (size_t column = 0; column < columns; column++) states[column] = dominant(spent[column]);
+    free(spent);
+}
+
+/* ---- events and instants ---- */
+
+int lane_index_next_event(const struct lane_index *index, uint32_t lane_number, uint64_t after_ns, unsigned ops,
+                          struct lane_event *event)
+{
+    if (lane_number >= index->lane_count) return 0;
+    const struct lane *lane = &index->lanes[lane_number];
+    if (lane->checkpoint_count == 0) return 0;
+    size_t checkpoint = checkpoints_before(lane, after_ns, true);
+    struct decoder decoder;
+    decoder_start(&decoder, lane, checkpoint ? checkpoint - 1 : 0);
+    while (decoder_next(&decoder, event))
+        if (event->time_ns > after_ns && (ops >> event->op & 1)) return 1;
+    return 0;
+}
+
+int lane_index_previous_event(const struct lane_index *index, uint32_t lane_number, uint64_t before_ns, unsigned ops,
+                              struct lane_event *event)
+{
+    if (lane_number >= index->lane_count) return 0;
+    const struct lane *lane = &index->lanes[lane_number];
+    /* Block by block backwards from the one holding before_ns, until one has a match. */
+    for (size_t checkpoint = checkpoints_before(lane, before_ns, false); checkpoint > 0; checkpoint--) {
+        struct decoder decoder;
+        decoder_start(&decoder, lane, checkpoint - 1);
+        struct lane_event candidate;
+        int found = 0;
+        for (int count = 0; count < LANE_BLOCK && decoder_next(&decoder, &candidate) && candidate.time_ns < before_ns;
+             count++)
+            if (ops >> candidate.op & 1) {
+                *event = candidate;
+                found = 1;
+            }
+        if (found) return 1;
+    }
+    return 0;
+}
+
+int lane_index_snapshot(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,
+                        struct lane_snapshot *snapshot)
+{
+    memset(snapshot, 0, sizeof *snapshot);
+    snapshot->wait_object = OBJECT_NONE;
+    if (lane_number >= index->lane_count) return 0;
+    const struct lane *lane = &index->lanes[lane_number];
+    bool alive = at_ns >= lane->start_ns && at_ns < lane->end_ns;
+    snapshot->state = alive ? LANE_RUNNING : LANE_DEAD;
+    size_t checkpoint = checkpoints_before(lane, at_ns, true);
+    if (checkpoint == 0) return 0;
+    struct machine machine;
+    machine_init(&machine);
+    if (!machine_restore(&machine, lane, checkpoint - 1)) {
+        machine_free(&machine);
+        return -1;
+    }
+    struct decoder decoder;
+    decoder_start(&decoder, lane, checkpoint - 1);
+    struct lane_event event;
+    while (decoder_next(&decoder, &event) && event.time_ns <= at_ns) {
+        machine_apply(&machine, index->objects, event.op, event.object, event.time_ns);
+        snapshot->has_event = 1;
+        snapshot->last_event = event;
+    }
+    if (alive) {
+        snapshot->state = machine_state(&machine);
+        snapshot->wait_object = machine.wait_object;
+        snapshot->wait_op = machine.wait_op;
+        snapshot->wait_since_ns = machine.wait_since;
+        snapshot->held = machine.held; /* handed over */
+        snapshot->held_count = machine.held_count;
+        snapshot->held_unlisted = machine.unlisted;
+        machine.held = NULL;
+    }
+    machine_free(&machine);
+    return 0;
+}
+
+/* ---- marks ---- */
+
+static bool mark_lane(const struct lane_index *index, struct lane *lane, uint32_t object)
+{
+    free(lane->mark_bits);
+    lane->mark_bits = NULL;
+    if (!lane->level_count) return true;
+    lane->mark_bits = calloc((lane->bucket_count + 7) / 8, 1);
+    if (!lane->mark_bits) return false;
+    const struct summary_level *finest = &lane->levels[0];
+    struct decoder decoder;
+    struct lane_event event;
+    if (lane->checkpoint_count) {
+        decoder_start(&decoder, lane, 0);
+        while (decoder_next(&decoder, &event)) {
+            if (event.object != object) continue;
+            uint64_t bucket = event.time_ns >> index->bucket_shift;
+            if (bucket < finest->first) bucket = finest->first;
+            if (bucket >= finest->first + finest->count) bucket = finest->first + finest->count - 1;
+            uint64_t at = bucket - finest->first;
+            lane->mark_bits[at >> 3] |= (uint8_t)(1u << (at & 7));
+        }
+    }
+    for (unsigned level = 1; level < lane->level_count; level++) {
+        const struct summary_level *below = &lane->levels[level - 1], *here = &lane->levels[level];
+        for (uint64_t child = 0; child < below->count; child++) {
+            if (!mark_bit(lane, below->offset + child)) continue;
+            uint64_t at = here->offset + ((below->first + child) >> 1) - here->first;
+            lane->mark_bits[at >> 3] |= (uint8_t)(1u << (at & 7));
+        }
+    }
+    return true;
+}
+
+int lane_index_set_mark(struct lane_index *index, uint32_t object)
+{
+    index->mark = object;
+    for (size_t thread = 0; thread < index->lane_count; thread++) {
+        struct lane *lane = &index->lanes[thread];
+        if (object == OBJECT_NONE) {
+            free(lane->mark_bits);
+            lane->mark_bits = NULL;
+        } else if (!mark_lane(index, lane, object)) {
+            lane_index_set_mark(index, OBJECT_NONE);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,263 @@
+/* The state panel (see state_panel.h). */
+#include "state_panel.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snag/format.h"
+
+const char *state_panel_legend(void)
+{
+    return "- run  = hold  # lock wait  ~ cond  : sem  ^ barrier  . join  * marked";
+}
+
+/* Who holds what at the cursor: (object, lane) pairs sorted by object, so
+ * that finding a lock's holders does not walk every lane for every waiter. */
+struct holder {
+    uint32_t object, lane;
+};
+
+struct holders {
+    struct holder *pairs;
+    size_t count;
+};
+
+static int compare_holders(const void *left, const void *right)
+{
+    const struct holder *a = left, *b = right;
+    if (a->object != b->object) return a->object < b->object ? -1 : 1;
+    return a->lane < b->lane ? -1 : a->lane > b->lane;
+}
+
+static int collect_holders(const struct lane_snapshot *snapshots, size_t lanes, struct holders *holders)
+{
+    size_t count = 0;
+    for (size_t lane = 0; lane < lanes; lane++) count += snapshots[lane].held_count;
+    holders->count = 0;
+    holders->pairs = malloc((count ? count : 1) * sizeof *holders->pairs);
+    if (!holders->pairs) return -1;
+    for (uint32_t lane = 0; lane < lanes; lane++)
+        for (size_t held = 0; held < snapshots[lane].held_count; held++)
+            holders->pairs[holders->count++] = (struct holder){snapshots[lane].held[held].object, lane};
+    if (holders->count > 1) qsort(holders->pairs, holders->count, sizeof *holders->pairs, compare_holders);
+    return 0;
+}
+
+/* Who the thread waits for: the lanes holding the lock it wants, or the
+ * thread it joins. Returns how many were written to out. */
+static size_t waited_for(struct model *model, const struct lane_snapshot *snapshots, const struct holders *holders,
+                         uint32_t lane, uint32_t *out, size_t room)
+{
+    const struct lane_snapshot *waiter = &snapshots[lane];
+    if (waiter->wait_object == OBJECT_NONE || room == 0) return 0;
+    const struct view_object *object = object_table_at(model->objects, waiter->wait_object);
+    if (!object) return 0;
+    size_t count = 0;
+    if (object->object_class == SNAG_CLASS_THREAD) {
+        uint32_t joined = model_lane_of_pthread(model, object->process, object->address, model->cursor_ns);
+        if (joined != UINT32_MAX) out[count++] = joined;
+        return count;
+    }
+    if (waiter->state != LANE_WAIT_LOCK) return 0; /* condvars, semaphores and barriers have no owner */
+    size_t low = 0, high = holders->count; /* the first pair of the object */
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (holders->pairs[middle].object < waiter->wait_object) low = middle + 1;
+        else high = middle;
+    }
+    for (size_t at = low; at < holders->count && holders->pairs[at].object == waiter->wait_object && count < room; at++)
+        if (holders->pairs[at].lane != lane) out[count++] = holders->pairs[at].lane;
+    return count;
+}
+
+/* A cycle in the wait-for graph through `start`, following the first
+ * holder at each step: its lanes in path[], their number, or 0. */
+static size_t find_cycle(struct model *model, const struct lane_snapshot *snapshots, const struct holders *holders,
+                         uint32_t start, uint32_t *path, size_t room)
+{
+    size_t length = 0;
+    uint32_t lane = start;
+    while (length < room) {
+        path[length++] = lane;
+        uint32_t next;
+        if (waited_for(model, snapshots, holders, lane, &next, 1) != 1) return 0;
+        if (next == start) return length;
+        for (size_t seen = 0; seen < length; seen++)
+            if (path[seen] == next) return 0; /* a cycle, but not through start: found from its own lanes */
+        lane = next;
+    }
+    return 0;
+}
+
+struct panel_writer {
+    struct canvas *canvas;
+    struct rect area;
+    int line;
+};
+
+static int next_line(struct panel_writer *writer)
+{
+    return writer->line < writer->area.height ? writer->area.y + writer->line++ : -1;
+}
+
+/* Writes text over as many lines as it needs, breaking at spaces; the
+ * lines after the first are indented by 2 more. Returns the lines used. */
+static int put_wrapped(struct panel_writer *writer, const char *text, enum style style, int draw)
+{
+    int lines = 0, width = writer->area.width;
+    char line[1024];
+    /* the text's own indentation stays, and continuation lines get 2 more */
+    int indent = (int)strspn(text, " ");
+    size_t length = (size_t)snprintf(line, sizeof line, "%*s", indent, "");
+    const char *word = text + indent;
+    while (*word) {
+        const char *end = strchr(word, ' ');
+        if (!end) end = word + strlen(word);
+        char candidate[1024];
+        int first_word = length == (size_t)indent;
+        snprintf(candidate, sizeof candidate, "%.*s%s%.*s", (int)length, line, first_word ? "" : " ", (int)(end - word), word);
+        if (!first_word && canvas_text_width(candidate) > width) {
+            if (draw) {
+                int y = next_line(writer);
+                if (y >= 0) canvas_put_text(writer->canvas, writer->area.x, y, width, line, style);
+            }
+            lines++;
+            length = (size_t)snprintf(line, sizeof line, "%*s%.*s", indent + 2, "", (int)(end - word), word);
+        } else {
+            length = (size_t)snprintf(line, sizeof line, "%s", candidate);
+        }
+        if (length >= sizeof line) length = sizeof line - 1;
+        word = *end ? end + 1 : end;
+    }
+    if (length > (size_t)indent) {
+        if (draw) {
+            int y = next_line(writer);
+            if (y >= 0) canvas_put_text(writer->canvas, writer->area.x, y, width, line, style);
+        }
+        lines++;
+    }
+    return lines;
+}
+
+static void describe_wait(struct model *model, const struct lane_snapshot *snapshots, const struct holders *holders,
+                          uint32_t lane, char *out, size_t size)
+{
+    const struct lane_snapshot *snapshot = &snapshots[lane];
+    char since[32], who[512] = "";
+    model_time_text(model->cursor_ns - snapshot->wait_since_ns, since, sizeof since);
+    uint32_t waited[8];
+    size_t count = waited_for(model, snapshots, holders, lane, waited, 8);
+    const char *label = model_object_label(model, snapshot->wait_object);
+    switch (snapshot->state) {
+    case LANE_WAIT_JOIN: snprintf(out, size, "  joins %s (%s)", label, since); return;
+    case LANE_WAIT_COND: snprintf(out, size, "  on %s (%s)", label, since); return;
+    case LANE_WAIT_SEM: snprintf(out, size, "  on %s (%s)", label, since); return;
+    case LANE_WAIT_BARRIER: snprintf(out, size, "  at %s (%s)", label, since); return;
+    default: break;
+    }
+    size_t used = 0;
+    for (size_t index = 0; index < count && used + 2 < sizeof who; index++) {
+        char name[256];
+        used += (size_t)snprintf(who + used, sizeof who - used, "%s%s", index ? ", " : "",
+                                 model_lane_label(model, waited[index], name, sizeof name));
+    }
+    snprintf(out, size, "  for %s%s (%s), held by %s", label, snapshot->wait_op == SNAG_OP_WAIT_SHARED ? " to read" : "",
+             since, count ? who : "no thread now");
+}
+
+static void describe_holds(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "  holds ");
+    for (size_t index = 0; index < snapshot->held_count && used + 2 < size; index++) {
+        const char *label = model_object_label(model, snapshot->held[index].object);
+        used += (size_t)snprintf(out + used, size - used, "%s%s", index ? ", " : "", label);
+        if (snapshot->held[index].depth > 1 && used + 2 < size)
+            used += (size_t)snprintf(out + used, size - used, " (x%u)", snapshot->held[index].depth);
+    }
+    if (snapshot->held_unlisted && used + 2 < size)
+        snprintf(out + used, size - used, "%s%" PRIu64 " more", snapshot->held_count ? " and " : "", snapshot->held_unlisted);
+}
+
+void state_panel_draw(struct model *model, struct canvas *canvas, struct rect area)
+{
+    struct panel_writer writer = {canvas, area, 0};
+    int y;
+    char line[1024], exact[64];
+    if ((y = next_line(&writer)) >= 0) {
+        model_time_text(model->cursor_ns, exact, sizeof exact);
+        canvas_fill(canvas, area.x, y, area.width, ' ', STYLE_HEADER);
+        canvas_printf(canvas, area.x, y, area.width, STYLE_HEADER, "At %s (%" PRIu64 " ns)", exact, model->cursor_ns);
+    }
+    const struct lane_snapshot *snapshots = model_snapshots(model);
+    if (!snapshots) {
+        if ((y = next_line(&writer)) >= 0) canvas_put_text(canvas, area.x, y, area.width, "out of memory", STYLE_WARNING);
+        return;
+    }
+    size_t lanes = model_lane_count(model), running = 0, dead = 0;
+    struct holders holders;
+    if (collect_holders(snapshots, lanes, &holders)) {
+        if ((y = next_line(&writer)) >= 0) canvas_put_text(canvas, area.x, y, area.width, "out of memory", STYLE_WARNING);
+        return;
+    }
+    /* Deadlocks first: they are the reason to look. */
+    uint32_t path[16];
+    for (uint32_t lane = 0; lane < lanes; lane++) {
+        if (snapshots[lane].state != LANE_WAIT_LOCK && snapshots[lane].state != LANE_WAIT_JOIN) continue;
+        size_t length = find_cycle(model, snapshots, &holders, lane, path, 16);
+        int smallest = 1;
+        for (size_t index = 0; index < length; index++) smallest &= path[index] >= lane;
+        if (!length || !smallest || (y = next_line(&writer)) < 0) continue;
+        size_t used = (size_t)snprintf(line, sizeof line, "DEADLOCK:");
+        for (size_t index = 0; index <= length && used + 2 < sizeof line; index++) {
+            char name[256];
+            used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", index ? " -> " : " ",
+                                     model_lane_label(model, path[index % length], name, sizeof name));
+        }
+        writer.line--; /* taken above to know there is room: the text may need more */
+        put_wrapped(&writer, line, STYLE_WARNING, 1);
+    }
+    /* Then every thread that holds or waits, and the selected one. */
+    int legend_lines = put_wrapped(&writer, state_panel_legend(), STYLE_DIM, 0);
+    int reserved = area.height >= 5 + legend_lines ? 1 + legend_lines : 0; /* the summary and the legend */
+    size_t hidden = 0;
+    for (uint32_t lane = 0; lane < lanes; lane++) {
+        const struct lane_snapshot *snapshot = &snapshots[lane];
+        if (snapshot->state == LANE_DEAD && lane != model->selected_lane) {
+            dead++;
+            continue;
+        }
+        if (snapshot->state == LANE_RUNNING && lane != model->selected_lane) {
+            running++;
+            continue;
+        }
+        char wait[1024] = "", holds[1024] = "";
+        if (snapshot->state >= LANE_WAIT_COND) describe_wait(model, snapshots, &holders, lane, wait, sizeof wait);
+        if (snapshot->held_count || snapshot->held_unlisted) describe_holds(model, snapshot, holds, sizeof holds);
+        int needed = 1 + (wait[0] ? put_wrapped(&writer, wait, STYLE_NORMAL, 0) : 0) +
+                     (holds[0] ? put_wrapped(&writer, holds, STYLE_NORMAL, 0) : 0);
+        if (writer.line + needed > area.height - reserved) {
+            hidden++;
+            continue;
+        }
+        char name[256];
+        y = next_line(&writer);
+        enum style style = lane == model->selected_lane ? STYLE_SELECTED : STYLE_NORMAL;
+        int x = canvas_put_text(canvas, area.x, y, area.width, model_lane_label(model, lane, name, sizeof name), style);
+        canvas_printf(canvas, area.x + x, y, area.width - x, STYLE_STATE_FIRST + snapshot->state, ": %s",
+                      lane_state_name(snapshot->state));
+        if (wait[0]) put_wrapped(&writer, wait, STYLE_NORMAL, 1);
+        if (holds[0]) put_wrapped(&writer, holds, STYLE_NORMAL, 1);
+    }
+    if (reserved && (y = next_line(&writer)) >= 0) {
+        size_t used = (size_t)snprintf(line, sizeof line, "%zu running, %zu not alive", running, dead);
+        if (hidden) snprintf(line + used, sizeof line - used, ", %zu more below", hidden);
+        canvas_put_text(canvas, area.x, y, area.width, line, STYLE_DIM);
+    }
+    if (reserved) {
+        writer.line = area.height - legend_lines;
+        put_wrapped(&writer, state_panel_legend(), STYLE_DIM, 1);
+    }
+    free(holders.pairs);
+}
