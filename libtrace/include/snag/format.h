@@ -19,7 +19,7 @@
 
 #define SNAG_FILE_HEADER_SIZE 4096u
 #define SNAG_CHUNK_HEADER_SIZE 64u
-#define SNAG_DEFAULT_CHUNK_SIZE (256u * 1024u)
+#define SNAG_DEFAULT_CHUNK_SIZE (64u * 1024u) /* what the shim writes; readers take chunk_size from the header */
 #define SNAG_SITE_TABLE_ENTRIES 16384u /* call-site ids 1..16384 */
 
 /* Name of the file the launcher (`snag run`) writes in the trace directory. */
