@@ -1,6 +1,8 @@
 /* Streaming JSON writer (see json.h). */
 #include "json.h"
 
+#include "snag/text.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -50,13 +52,10 @@ static void write_string(FILE *out, const char *text)
             fputc(byte, out);
             bytes++;
         } else {
-            size_t length = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte <= 0xdf ? 2 : 0;
-            size_t valid = length;
-            for (size_t index = 1; index < length && valid; index++)
-                if ((bytes[index] & 0xc0) != 0x80) valid = 0;
-            if (valid) {
-                fwrite(bytes, 1, valid, out);
-                bytes += valid;
+            size_t length = snag_text_utf8_length((const char *)bytes);
+            if (length) {
+                fwrite(bytes, 1, length, out);
+                bytes += length;
             } else {
                 fputs("\\ufffd", out);
                 bytes++;

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at `bytes`, or 0 if it is not one
- * (overlong forms, surrogates and C1 controls included). */
-static size_t utf8_sequence(const unsigned char *bytes)
+size_t snag_text_utf8_length(const char *text)
 {
+    const unsigned char *bytes = (const unsigned char *)text;
     unsigned char lead = bytes[0];
     if (lead < 0x80) return 1;
     size_t length = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 && lead <= 0xdf ? 2 : 0;
@@ -19,7 +18,15 @@ static size_t utf8_sequence(const unsigned char *bytes)
     for (size_t index = 1; index < length; index++) point = (point << 6) | (bytes[index] & 0x3f);
     if ((length == 3 && point < 0x800) || (length == 4 && (point < 0x10000 || point > 0x10ffff))) return 0;
     if (point >= 0xd800 && point <= 0xdfff) return 0;
-    if (point >= 0x80 && point <= 0x9f) return 0; /* C1 controls: CSI is 0x9b */
+    return length;
+}
+
+/* What a terminal may be sent: valid UTF-8 that is no C1 control (CSI is
+ * U+009B), so 0 for those as for invalid bytes. */
+static size_t displayable_sequence(const unsigned char *bytes)
+{
+    size_t length = snag_text_utf8_length((const char *)bytes);
+    if (length == 2 && bytes[0] == 0xc2 && bytes[1] <= 0x9f) return 0;
     return length;
 }
 
@@ -29,7 +36,7 @@ char *snag_text_sanitize(const char *text, char *out, size_t size)
     size_t used = 0;
     const unsigned char *bytes = (const unsigned char *)(text ? text : "");
     while (*bytes) {
-        size_t length = utf8_sequence(bytes);
+        size_t length = displayable_sequence(bytes);
         if (length == 1 && (*bytes < 0x20 || *bytes == 0x7f)) length = 0;
         if (length) {
             if (used + length >= size) break;
