@@ -185,6 +185,8 @@ enum snag_variable_type {
     SNAG_REC_SEM_NAME = 0x83,     /* u64 sem_t address, then NUL-terminated name */
     SNAG_REC_THREAD_INFO = 0x84,  /* struct snag_thread_record */
     SNAG_REC_PROCESS_EVENT = 0x85, /* struct snag_process_event_record, then a NUL-terminated path (exec) */
+    /* 0x86..0x8f: stacks and findings (the findings issue) */
+    /* 0x90..0x9f: OpenCL host calls and device commands (the OpenCL issue) */
 };
 
 /* SNAG_REC_PROCESS_EVENT kinds: what this process did to or about another. */
