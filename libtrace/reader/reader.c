@@ -1087,6 +1087,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
                 event->object = cursor->last_object;
                 event->site = 0;
                 event->aux = 0;
+                event->stack = 0;
                 return true;
             }
             uint64_t word1 = load64(record + 8);
@@ -1112,6 +1113,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             event->object_class = (uint8_t)object_class;
             event->op = (uint8_t)op;
             event->object = has_spelled_object ? spelled_object : (word1 & SNAG_ADDRESS_MASK);
+            event->stack = 0; /* the stacks work resolves STACK_REF records into this */
             if (op_has_site(op)) {
                 event->site = resolve_site(file, aux, spelled_site);
                 event->aux = 0;
