@@ -10,16 +10,19 @@
 struct cond_wait {
     const void *cond, *mutex;
     uintptr_t site;
+    unsigned flags; /* SNAG_WAIT_TIMED for the timed waits */
 };
 
 static void begin_wait(const struct cond_wait *wait)
 {
     snag_record_release(SNAG_T(MUTEX, RELEASE), wait->mutex, wait->site);
     snag_record(SNAG_T(COND, WAIT), wait->cond, wait->site);
+    snag_wait_begin(COND, SNAG_OP_WAIT, wait->cond, wait->site, wait->flags);
 }
 
 static void end_wait(const struct cond_wait *wait, int result)
 {
+    snag_wait_end();
     snag_record_aux(SNAG_T(COND, WAKE), wait->cond, (uint16_t)result);
     snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), wait->mutex, wait->site);
 }
@@ -29,6 +32,7 @@ static void end_wait(const struct cond_wait *wait, int result)
 static void wait_cancelled(void *argument)
 {
     const struct cond_wait *wait = argument;
+    snag_wait_end();
     snag_record_aux(SNAG_T(COND, FAILED), wait->cond, SNAG_AUX_CANCELLED);
     snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), wait->mutex, wait->site);
 }
@@ -63,7 +67,7 @@ SNAG_EXPORT int pthread_cond_destroy(pthread_cond_t *cond)
 SNAG_EXPORT int pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex)
 {
     SNAG_REAL_OR_RETURN(pthread_cond_wait, 0);
-    struct cond_wait wait = {cond, mutex, SNAG_CALLER()};
+    struct cond_wait wait = {cond, mutex, SNAG_CALLER(), 0};
     int result;
     begin_wait(&wait);
     WAIT_CANCELLABLE(wait, result, snag_real.pthread_cond_wait(cond, mutex));
@@ -74,7 +78,7 @@ SNAG_EXPORT int pthread_cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex)
 SNAG_EXPORT int pthread_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mutex, const struct timespec *deadline)
 {
     SNAG_REAL_OR_RETURN(pthread_cond_timedwait, 0);
-    struct cond_wait wait = {cond, mutex, SNAG_CALLER()};
+    struct cond_wait wait = {cond, mutex, SNAG_CALLER(), SNAG_WAIT_TIMED};
     int result;
     begin_wait(&wait);
     WAIT_CANCELLABLE(wait, result, snag_real.pthread_cond_timedwait(cond, mutex, deadline));
@@ -86,7 +90,7 @@ SNAG_EXPORT int pthread_cond_clockwait(pthread_cond_t *cond, pthread_mutex_t *mu
                                        const struct timespec *deadline)
 {
     SNAG_REAL_OR_RETURN(pthread_cond_clockwait, 0);
-    struct cond_wait wait = {cond, mutex, SNAG_CALLER()};
+    struct cond_wait wait = {cond, mutex, SNAG_CALLER(), SNAG_WAIT_TIMED};
     int result;
     begin_wait(&wait);
     WAIT_CANCELLABLE(wait, result, snag_real.pthread_cond_clockwait(cond, mutex, clock, deadline));
@@ -130,7 +134,7 @@ SNAG_EXPORT void cnd_destroy(cnd_t *cond)
 SNAG_EXPORT int cnd_wait(cnd_t *cond, mtx_t *mutex)
 {
     SNAG_REAL_OR_RETURN(cnd_wait, thrd_error);
-    struct cond_wait wait = {cond, mutex, SNAG_CALLER()};
+    struct cond_wait wait = {cond, mutex, SNAG_CALLER(), 0};
     int result;
     begin_wait(&wait);
     WAIT_CANCELLABLE(wait, result, snag_real.cnd_wait(cond, mutex));
@@ -141,7 +145,7 @@ SNAG_EXPORT int cnd_wait(cnd_t *cond, mtx_t *mutex)
 SNAG_EXPORT int cnd_timedwait(cnd_t *restrict cond, mtx_t *restrict mutex, const struct timespec *restrict deadline)
 {
     SNAG_REAL_OR_RETURN(cnd_timedwait, thrd_error);
-    struct cond_wait wait = {cond, mutex, SNAG_CALLER()};
+    struct cond_wait wait = {cond, mutex, SNAG_CALLER(), SNAG_WAIT_TIMED};
     int result;
     begin_wait(&wait);
     WAIT_CANCELLABLE(wait, result, snag_real.cnd_timedwait(cond, mutex, deadline));

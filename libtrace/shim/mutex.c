@@ -50,13 +50,17 @@ static SNAG_SLOW int lock_after_try(pthread_mutex_t *mutex, uintptr_t site, int 
         snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return try_result;
     }
-    if (try_result == EBUSY) snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
+    if (try_result == EBUSY) {
+        snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
+        snag_wait_begin(MUTEX, SNAG_OP_WAIT, mutex, site, how == LOCK_PLAIN ? 0 : SNAG_WAIT_TIMED);
+    }
     int result;
     switch (how) {
     case LOCK_TIMED: result = snag_real.pthread_mutex_timedlock(mutex, deadline); break;
     case LOCK_CLOCK: result = snag_real.pthread_mutex_clocklock(mutex, clock, deadline); break;
     default: result = snag_real.pthread_mutex_lock(mutex); break;
     }
+    snag_wait_end();
     if (result == 0 || result == EOWNERDEAD) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else snag_record_failure(MUTEX, mutex, result);
     return result;

@@ -33,7 +33,11 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
                                     clockid_t clock, const struct timespec *deadline)
 {
     int shared = call <= CLOCK_RD;
-    if (try_result == EBUSY) snag_record(shared ? SNAG_T(RWLOCK, WAIT_SHARED) : SNAG_T(RWLOCK, WAIT), lock, site);
+    if (try_result == EBUSY) {
+        snag_record(shared ? SNAG_T(RWLOCK, WAIT_SHARED) : SNAG_T(RWLOCK, WAIT), lock, site);
+        snag_wait_begin(RWLOCK, shared ? SNAG_OP_WAIT_SHARED : SNAG_OP_WAIT, lock, site,
+                        call == RD || call == WR ? 0 : SNAG_WAIT_TIMED);
+    }
     int result;
     switch (call) {
     case RD: result = snag_real.pthread_rwlock_rdlock(lock); break;
@@ -43,8 +47,13 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
     case TIMED_WR: result = snag_real.pthread_rwlock_timedwrlock(lock, deadline); break;
     default: result = snag_real.pthread_rwlock_clockwrlock(lock, clock, deadline); break;
     }
-    if (result == 0) snag_record_acquire(shared ? SNAG_T(RWLOCK, ACQUIRE_SHARED) : SNAG_T(RWLOCK, ACQUIRE), lock, site);
-    else snag_record_failure(RWLOCK, lock, result);
+    snag_wait_end();
+    if (result == 0) {
+        snag_record_acquire(shared ? SNAG_T(RWLOCK, ACQUIRE_SHARED) : SNAG_T(RWLOCK, ACQUIRE), lock, site);
+        if (shared) snag_held_add(lock);
+    } else {
+        snag_record_failure(RWLOCK, lock, result);
+    }
     return result;
 }
 
@@ -57,6 +66,7 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
         int result = snag_real.try_name(lock);                                    \
         if (SNAG_LIKELY(result == 0)) {                                           \
             snag_record_acquire(SNAG_T(RWLOCK, acquired_op), lock, site);         \
+            if (call <= CLOCK_RD) snag_held_add(lock);                            \
             return 0;                                                             \
         }                                                                         \
         return lock_after_try(lock, site, result, call, clock, deadline);         \
@@ -79,8 +89,10 @@ SNAG_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_rwlock_tryrdlock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_rwlock_tryrdlock(lock);
-    if (result == 0) snag_record_acquire(SNAG_T(RWLOCK, ACQUIRE_SHARED), lock, site);
-    else if (result == EBUSY) snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
+    if (result == 0) {
+        snag_record_acquire(SNAG_T(RWLOCK, ACQUIRE_SHARED), lock, site);
+        snag_held_add(lock);
+    } else if (result == EBUSY) snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
     return result;
 }
 
@@ -98,6 +110,7 @@ SNAG_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t *lock)
 {
     SNAG_REAL_OR_RETURN(pthread_rwlock_unlock, 0);
     snag_record_release(SNAG_T(RWLOCK, RELEASE), lock, SNAG_CALLER());
+    snag_held_remove(lock); /* a read lock; a write lock was never listed */
     int result = snag_real.pthread_rwlock_unlock(lock);
     if (SNAG_UNLIKELY(result != 0)) snag_record_failure(RWLOCK, lock, result);
     return result;

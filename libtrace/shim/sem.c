@@ -19,6 +19,7 @@ SNAG_EXPORT int sem_init(sem_t *sem, int shared, unsigned int value)
         int saved_errno = errno;
         snag_record(SNAG_T(SEM, INIT), sem, site);
         snag_record_aux(SNAG_T(SEM, ATTRIBUTE), sem, (uint16_t)(value < 0xfffe ? value : 0xfffe));
+        snag_sem_lock_initialised(sem, value);
         errno = saved_errno;
     }
     return result;
@@ -48,8 +49,10 @@ SNAG_EXPORT sem_t *sem_open(const char *name, int flags, ...)
     if (sem != SEM_FAILED) {
         int saved_errno = errno;
         snag_record(SNAG_T(SEM, INIT), sem, site);
-        if (flags & O_CREAT)
+        if (flags & O_CREAT) {
             snag_record_aux(SNAG_T(SEM, ATTRIBUTE), sem, (uint16_t)(value < 0xfffe ? value : 0xfffe));
+            snag_sem_lock_initialised(sem, value);
+        }
         uint64_t address = (uint64_t)(uintptr_t)sem;
         size_t length = strnlen(name, 255); /* non-NULL: sem_open succeeded */
         char payload[8 + 256];
@@ -73,6 +76,7 @@ enum wait_how { WAIT_PLAIN, WAIT_TIMED, WAIT_CLOCK };
 
 static void wait_cancelled(void *sem)
 {
+    snag_wait_end();
     snag_record_aux(SNAG_T(SEM, FAILED), sem, SNAG_AUX_CANCELLED);
 }
 
@@ -82,6 +86,7 @@ static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno
                                     const struct timespec *deadline)
 {
     snag_record(SNAG_T(SEM, WAIT), sem, site);
+    snag_wait_begin(SEM, SNAG_OP_WAIT, sem, site, how == WAIT_PLAIN ? 0 : SNAG_WAIT_TIMED);
     int result;
     pthread_cleanup_push(wait_cancelled, sem);
     switch (how) {
@@ -90,8 +95,10 @@ static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno
     default: result = snag_real.sem_wait(sem); break;
     }
     pthread_cleanup_pop(0);
+    snag_wait_end();
     if (result == 0) {
         snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);
+        snag_sem_lock_set_owner(sem, snag_thread.tid);
         errno = caller_errno;
     } else {
         int error = errno;
@@ -111,7 +118,8 @@ static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno
         int caller_errno = errno;                                                         \
         pthread_testcancel();                                                             \
         if (SNAG_LIKELY(snag_real.sem_trywait(sem) == 0)) {                               \
-            snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);                                 \
+            snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);                         \
+            snag_sem_lock_set_owner(sem, snag_thread.tid);                                \
             return 0;                                                                     \
         }                                                                                 \
         if (errno != EAGAIN) {                                                            \
@@ -134,8 +142,10 @@ SNAG_EXPORT int sem_trywait(sem_t *sem)
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.sem_trywait(sem);
     int error = errno;
-    if (result == 0) snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);
-    else if (error == EAGAIN) snag_record(SNAG_T(SEM, TRY_BUSY), sem, site);
+    if (result == 0) {
+        snag_record_acquire(SNAG_T(SEM, ACQUIRE), sem, site);
+        snag_sem_lock_set_owner(sem, snag_thread.tid);
+    } else if (error == EAGAIN) snag_record(SNAG_T(SEM, TRY_BUSY), sem, site);
     errno = error;
     return result;
 }
@@ -145,6 +155,7 @@ SNAG_EXPORT int sem_post(sem_t *sem)
 {
     SNAG_REAL_OR_RETURN(sem_post, 0);
     snag_record_release(SNAG_T(SEM, RELEASE), sem, SNAG_CALLER());
+    snag_sem_lock_set_owner(sem, 0);
     int result = snag_real.sem_post(sem);
     if (SNAG_UNLIKELY(result != 0)) {
         int error = errno;

@@ -23,9 +23,15 @@ SNAG_EXPORT int pthread_spin_destroy(pthread_spinlock_t *lock)
 static SNAG_SLOW int lock_after_try(pthread_spinlock_t *lock, uintptr_t site)
 {
     snag_record(SNAG_T(SPIN, WAIT), lock, site);
+    snag_wait_begin(SPIN, SNAG_OP_WAIT, lock, site, 0);
     int result = snag_real.pthread_spin_lock(lock);
-    if (result == 0) snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
-    else snag_record_failure(SPIN, lock, result);
+    snag_wait_end();
+    if (result == 0) {
+        snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
+        snag_held_add(lock);
+    } else {
+        snag_record_failure(SPIN, lock, result);
+    }
     return result;
 }
 
@@ -35,6 +41,7 @@ SNAG_EXPORT int pthread_spin_lock(pthread_spinlock_t *lock)
     uintptr_t site = SNAG_CALLER();
     if (SNAG_LIKELY(snag_real.pthread_spin_trylock(lock) == 0)) {
         snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
+        snag_held_add(lock);
         return 0;
     }
     return lock_after_try(lock, site);
@@ -45,8 +52,12 @@ SNAG_EXPORT int pthread_spin_trylock(pthread_spinlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_spin_trylock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_spin_trylock(lock);
-    if (result == 0) snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
-    else snag_record(SNAG_T(SPIN, TRY_BUSY), lock, site);
+    if (result == 0) {
+        snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
+        snag_held_add(lock);
+    } else {
+        snag_record(SNAG_T(SPIN, TRY_BUSY), lock, site);
+    }
     return result;
 }
 
@@ -54,5 +65,6 @@ SNAG_EXPORT int pthread_spin_unlock(pthread_spinlock_t *lock)
 {
     SNAG_REAL_OR_RETURN(pthread_spin_unlock, 0);
     snag_record_release(SNAG_T(SPIN, RELEASE), lock, SNAG_CALLER());
+    snag_held_remove(lock);
     return snag_real.pthread_spin_unlock(lock);
 }

@@ -43,6 +43,7 @@ static void record_exit(uint16_t how)
     snag_record_thread_name_now();
     snag_record_aux(SNAG_T(THREAD, EXIT), (void *)pthread_self(), how);
     snag_thread.exit_recorded = 1;
+    snag_wait_slot_release();
 }
 
 static void cancelled(void *unused)
@@ -109,6 +110,7 @@ SNAG_EXPORT int thrd_create(thrd_t *thread, thrd_start_t routine, void *argument
 
 static void join_cancelled(void *thread)
 {
+    snag_wait_end();
     snag_record_aux(SNAG_T(THREAD, FAILED), thread, SNAG_AUX_CANCELLED);
 }
 
@@ -116,11 +118,14 @@ static void join_cancelled(void *thread)
 SNAG_EXPORT int pthread_join(pthread_t thread, void **result)
 {
     SNAG_REAL_OR_RETURN(pthread_join, EINVAL);
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
+    uintptr_t site = SNAG_CALLER();
+    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, site);
+    snag_wait_begin(THREAD, SNAG_OP_WAIT, (void *)thread, site, 0);
     int status;
     pthread_cleanup_push(join_cancelled, (void *)thread);
     status = snag_real.pthread_join(thread, result);
     pthread_cleanup_pop(0);
+    snag_wait_end();
     if (status == 0) snag_record_aux(SNAG_T(THREAD, ACQUIRE), (void *)thread, SNAG_SITE_NONE);
     else snag_record_failure(THREAD, (void *)thread, status);
     return status;
@@ -129,11 +134,14 @@ SNAG_EXPORT int pthread_join(pthread_t thread, void **result)
 SNAG_EXPORT int pthread_timedjoin_np(pthread_t thread, void **result, const struct timespec *deadline)
 {
     SNAG_REAL_OR_RETURN(pthread_timedjoin_np, EINVAL);
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
+    uintptr_t site = SNAG_CALLER();
+    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, site);
+    snag_wait_begin(THREAD, SNAG_OP_WAIT, (void *)thread, site, SNAG_WAIT_TIMED);
     int status;
     pthread_cleanup_push(join_cancelled, (void *)thread);
     status = snag_real.pthread_timedjoin_np(thread, result, deadline);
     pthread_cleanup_pop(0);
+    snag_wait_end();
     if (status == 0) snag_record_aux(SNAG_T(THREAD, ACQUIRE), (void *)thread, SNAG_SITE_NONE);
     else snag_record_failure(THREAD, (void *)thread, status);
     return status;
@@ -152,8 +160,11 @@ SNAG_EXPORT int pthread_tryjoin_np(pthread_t thread, void **result)
 SNAG_EXPORT int thrd_join(thrd_t thread, int *result)
 {
     SNAG_REAL_OR_RETURN(thrd_join, thrd_error);
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
+    uintptr_t site = SNAG_CALLER();
+    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, site);
+    snag_wait_begin(THREAD, SNAG_OP_WAIT, (void *)thread, site, 0);
     int status = snag_real.thrd_join(thread, result);
+    snag_wait_end();
     if (status == thrd_success) snag_record_aux(SNAG_T(THREAD, ACQUIRE), (void *)thread, SNAG_SITE_NONE);
     else snag_record_failure(THREAD, (void *)thread, EINVAL);
     return status;

@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "real.h"
+#include "wait_state.h"
 #include "writer.h"
 
 #define SNAG_EXPORT __attribute__((visibility("default")))

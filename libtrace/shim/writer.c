@@ -18,6 +18,7 @@
 #include "lifecycle.h"
 #include "process.h"
 #include "real.h"
+#include "wait_state.h"
 
 __thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
 
@@ -28,7 +29,12 @@ uint64_t *snag_site_slots = empty_site_slots;
 #define CHUNKS_PER_WINDOW 128u /* 8 MiB mapped at a time */
 #define MAX_WINDOWS 2048u      /* 16 GiB of trace per process at most */
 #define SITE_TABLE_BYTES (SNAG_SITE_TABLE_ENTRIES * 8u)
-#define FIRST_CHUNK_OFFSET (SNAG_FILE_HEADER_SIZE + SITE_TABLE_BYTES)
+#define WAIT_TABLE_OFFSET (SNAG_FILE_HEADER_SIZE + SITE_TABLE_BYTES)
+#define WAIT_TABLE_BYTES (SNAG_WAIT_TABLE_ENTRIES * sizeof(struct snag_wait_slot))
+#define FIRST_CHUNK_OFFSET (WAIT_TABLE_OFFSET + WAIT_TABLE_BYTES)
+
+_Static_assert(sizeof(struct snag_wait_slot) == 128, "wait slots are two cache lines");
+_Static_assert(WAIT_TABLE_BYTES % 4096 == 0, "chunks stay page-aligned");
 
 /* The open process file. Written by the constructor and the fork child
  * handler (each runs while the process has a single thread that records);
@@ -38,6 +44,7 @@ static struct {
     dev_t device;                    /* identity of our file behind fd */
     ino_t inode;
     char path[PATH_MAX];             /* to reopen it if the program closed fd */
+    char directory[PATH_MAX];        /* the trace directory, for messages */
     struct snag_file_header *header; /* mapping of header + site table */
     uint32_t generation;             /* bumped in a forked child */
     atomic_uint next_thread_index;
@@ -177,6 +184,7 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
         thread->chunk_seq = 0;
         thread->tid = gettid();
         thread->exit_recorded = 0;
+        thread->wait_slot = snag_wait_slot_claim(snag_writer_wait_table(), thread->tid, (uint64_t)pthread_self());
     }
     struct snag_file_header *header = process.header;
     uint64_t chunk = __atomic_fetch_add(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
@@ -355,6 +363,7 @@ static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
         warn_once("cannot set up this process's trace file", ENAMETOOLONG);
         return -1;
     }
+    snprintf(process.directory, sizeof process.directory, "%s", directory_path);
     process.device = status.st_dev;
     process.inode = status.st_ino;
     process.fd = fd;
@@ -381,6 +390,9 @@ static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
     header->fork_parent_ticks = fork_ticks;
     header->site_table_offset = SNAG_FILE_HEADER_SIZE;
     header->site_table_entries = SNAG_SITE_TABLE_ENTRIES;
+    header->wait_table_offset = WAIT_TABLE_OFFSET;
+    header->wait_table_entries = SNAG_WAIT_TABLE_ENTRIES;
+    header->wait_slot_size = sizeof(struct snag_wait_slot);
     header->first_chunk_offset = FIRST_CHUNK_OFFSET;
     memcpy(header->magic, SNAG_FILE_MAGIC, sizeof header->magic);
     process.header = header;
@@ -438,6 +450,7 @@ void snag_writer_after_fork_child(int follow)
     process.generation++;
     atomic_store(&process.next_thread_index, 0);
     snag_thread.pos = snag_thread.end = NULL;
+    snag_thread.wait_slot = NULL; /* the parent's table: the child gets its own with its file */
     if (follow) open_file(getpid(), parent, 1, fork_ticks);
 }
 
@@ -454,4 +467,22 @@ void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value)
     header->exit_value = exit_value;
     header->end_ticks = snag_now_ticks();
     __atomic_store_n(&header->exit_kind, exit_kind, __ATOMIC_RELEASE);
+}
+
+struct snag_wait_slot *snag_writer_wait_table(void)
+{
+    struct snag_file_header *header = process.header;
+    return header ? (struct snag_wait_slot *)((char *)header + WAIT_TABLE_OFFSET) : NULL;
+}
+
+void snag_writer_sync(void)
+{
+    int saved_errno = errno;
+    if (process.fd >= 0 && ensure_fd() == 0) fdatasync(process.fd);
+    errno = saved_errno;
+}
+
+const char *snag_writer_directory(void)
+{
+    return process.directory;
 }

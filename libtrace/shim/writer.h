@@ -28,6 +28,7 @@ struct snag_thread_state {
     uint8_t in_shim;         /* the slow path is running on this thread: record nothing */
     uint8_t exit_recorded;   /* the thread's EXIT record is written */
     uint8_t started_by_us;   /* the thread began in snag's trampoline */
+    struct snag_wait_slot *wait_slot; /* its slot in the process file's wait-state table, NULL if none */
 };
 
 extern __thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
@@ -146,6 +147,13 @@ void snag_writer_after_fork_child(int follow);
 void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value);
 void snag_writer_clear_exit(void); /* an exec that failed */
 int snag_writer_active(void);
+/* Flushes the process file to disk (fdatasync): after a finding, so that it
+ * survives even the machine. Slow; never on a hot path. */
+void snag_writer_sync(void);
+/* The open file's wait-state table (SNAG_WAIT_TABLE_ENTRIES slots), NULL if none. */
+struct snag_wait_slot *snag_writer_wait_table(void);
+/* The trace directory's path, for messages ("" if none). */
+const char *snag_writer_directory(void);
 pid_t snag_writer_pid(void);     /* of the open file, 0 if none */
 
 #endif

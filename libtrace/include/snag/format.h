@@ -69,7 +69,10 @@ struct snag_file_header {
     uint64_t fork_parent_ticks;  /* ticks of the fork that made this process, 0 if none seen */
     int32_t fork_parent_pid;     /* pid of the traced parent that forked us, 0 if none */
     uint32_t reserved0;
-    uint64_t reserved[32];
+    uint64_t wait_table_offset;  /* file offset of the wait-state table (0: none, older shims) */
+    uint32_t wait_table_entries; /* slots in it */
+    uint32_t wait_slot_size;     /* bytes per slot: sizeof(struct snag_wait_slot) */
+    uint64_t reserved[30];
 };
 
 #define SNAG_FILE_FOLLOWS_FORK 0x1u /* this process was created by a traced fork */
@@ -77,6 +80,39 @@ struct snag_file_header {
 /* The call-site table: site_table_entries 64-bit slots, each 0 (free) or a
  * return address. Call-site id N (1-based) names slot N-1. Slots are filled
  * lock-free by any thread and never change once set. */
+
+/* The wait-state table: what each live thread of the process is blocked on
+ * right now. Unlike records, which say what happened, a slot is overwritten
+ * in place: it is how the shim finds deadlock cycles the moment they close
+ * (other threads' slots), how `snag run` sees a process whose threads all
+ * hang, and, after a crash or kill, what every thread was waiting on at the
+ * end. A thread claims a free slot (tid 0) with its first chunk and frees it
+ * when it ends. Written only on slow paths (a wait that blocks), except
+ * held[], which spinlock and rwlock read acquisitions maintain, since
+ * nothing else says who holds those. */
+#define SNAG_WAIT_TABLE_ENTRIES 512u
+#define SNAG_WAIT_HELD_MAX 8u
+#define SNAG_WAIT_HELD_OVERFLOW 0xffu /* held_count: more were held than fit: the list is incomplete */
+
+enum snag_wait_flags {
+    SNAG_WAIT_TIMED = 0x1, /* a timed wait (timedlock, timedwait, clockwait, timedjoin): it ends by itself */
+};
+
+struct snag_wait_slot {
+    int32_t tid;             /* 0: free */
+    uint32_t wait_seq;       /* +1 when a wait begins and when it ends: odd while blocked */
+    uint64_t pthread_self;   /* the thread's pthread_t (what a join waits on) */
+    uint64_t object;         /* while blocked: what it waits on */
+    uint64_t site;           /* where it waits (return address) */
+    uint64_t since_ticks;    /* when the wait began */
+    uint8_t object_class;    /* enum snag_object_class */
+    uint8_t op;              /* SNAG_OP_WAIT or SNAG_OP_WAIT_SHARED */
+    uint8_t flags;           /* enum snag_wait_flags */
+    uint8_t held_count;      /* entries of held[] in use, or SNAG_WAIT_HELD_OVERFLOW */
+    uint32_t stack;          /* stack id captured at the wait, 0 if none */
+    uint64_t held[SNAG_WAIT_HELD_MAX]; /* spinlocks and rwlock read locks this thread holds */
+    uint64_t reserved[2];
+};
 
 /* Each chunk starts with this header and belongs to one thread of the process. */
 struct snag_chunk_header {
@@ -194,6 +230,33 @@ enum snag_variable_type {
     /* 0x90..0x9f: OpenCL host calls and device commands (the OpenCL issue) */
 };
 
+/* SNAG_REC_FINDING: what the shim proved online. word1 bits 32..63 = kind.
+ * Payload: struct snag_finding_record, then participant_count x struct
+ * snag_finding_participant. */
+enum snag_finding_record_kind {
+    SNAG_FINDING_DEADLOCK = 1, /* a cycle of threads each waiting for a lock the next one holds */
+};
+
+struct snag_finding_record {
+    uint32_t participant_count;
+    uint32_t all_blocked; /* 1: every thread of the process was blocked when it was found */
+    uint64_t reserved;
+};
+
+/* A deadlock participant: a thread, what it waits on, and who holds that.
+ * Participant i waits on an object that participant holder_index holds. */
+struct snag_finding_participant {
+    int32_t tid;
+    uint32_t holder_index;  /* index of the participant holding `object` (itself for a relock) */
+    uint64_t object;        /* what it waits on */
+    uint64_t site;          /* where it waits */
+    uint64_t since_ticks;   /* since when */
+    uint8_t object_class;
+    uint8_t op;             /* SNAG_OP_WAIT or SNAG_OP_WAIT_SHARED */
+    uint16_t reserved0;
+    uint32_t stack;         /* stack id captured at its wait, 0 if none */
+};
+
 /* SNAG_REC_PROCESS_EVENT kinds: what this process did to or about another. */
 enum snag_process_event_kind {
     SNAG_PROCESS_FORK = 1,        /* pid = the child just forked */
@@ -251,7 +314,8 @@ struct snag_launcher_header {
     uint64_t start_realtime_ns;
     uint64_t end_raw_clock;          /* raw clock at the end (0 if snag run died) */
     uint64_t end_monotonic_ns;
-    uint64_t reserved[8];
+    uint64_t hang_timeout_ns;        /* --hang-timeout of the run (0: not set, the reader's default) */
+    uint64_t reserved[7];
 };
 
 struct snag_launcher_entry { /* one per process whose end snag run saw */

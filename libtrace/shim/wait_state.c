@@ -1,0 +1,121 @@
+/* The wait-state table and the owners of semaphores used as locks (see
+ * wait_state.h). Everything here runs on slow paths: a wait that blocks, a
+ * thread's first chunk or its end; only the semaphore owner updates run on
+ * every sem_wait/sem_post, as a short probe of a lock-free table. */
+#define _GNU_SOURCE
+#include "wait_state.h"
+
+#include <unistd.h>
+
+#include "deadlock.h"
+
+struct snag_wait_slot *snag_wait_slot_claim(struct snag_wait_slot *table, int32_t tid, uint64_t pthread_self)
+{
+    if (!table) return NULL;
+    for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++) {
+        struct snag_wait_slot *slot = &table[index];
+        int32_t expected = 0;
+        if (__atomic_load_n(&slot->tid, __ATOMIC_RELAXED) != 0 ||
+            !__atomic_compare_exchange_n(&slot->tid, &expected, tid, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            continue;
+        /* wait_seq keeps counting across owners: a reader that saw the old
+         * thread's wait never mistakes the new one's for it */
+        __atomic_store_n(&slot->pthread_self, pthread_self, __ATOMIC_RELAXED);
+        __atomic_store_n(&slot->held_count, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&slot->flags, 0, __ATOMIC_RELAXED);
+        return slot;
+    }
+    return NULL;
+}
+
+void snag_wait_slot_release(void)
+{
+    struct snag_wait_slot *slot = snag_thread.wait_slot;
+    if (!slot) return;
+    snag_thread.wait_slot = NULL;
+    if (__atomic_load_n(&slot->wait_seq, __ATOMIC_RELAXED) & 1) __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&slot->pthread_self, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot->tid, 0, __ATOMIC_RELEASE);
+}
+
+void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags)
+{
+    struct snag_wait_slot *slot = snag_thread.wait_slot;
+    if (!slot || snag_thread.in_shim) return;
+    /* A wait nested in one already published (a signal handler's sem_wait)
+     * would lose the outer one: keep the outer. */
+    if (__atomic_load_n(&slot->wait_seq, __ATOMIC_RELAXED) & 1) return;
+    slot->object = (uint64_t)(uintptr_t)object;
+    slot->site = site;
+    slot->since_ticks = snag_now_ticks();
+    slot->object_class = object_class;
+    slot->op = op;
+    slot->flags = (uint8_t)flags;
+    /* odd: blocked; release order publishes the fields above with it */
+    __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_RELEASE);
+    snag_deadlock_on_wait(slot);
+}
+
+void snag_wait_end(void)
+{
+    struct snag_wait_slot *slot = snag_thread.wait_slot;
+    if (!slot) return;
+    if (__atomic_load_n(&slot->wait_seq, __ATOMIC_RELAXED) & 1) __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_RELEASE);
+}
+
+/* ---- semaphores used as locks ----
+ * Open addressing by address; entries are never removed (a destroyed
+ * semaphore's entry is reused when a new one is registered at its address),
+ * so a lookup stops at the first empty entry. A full table tracks no more. */
+#define SEM_LOCK_ENTRIES 8192u
+#define SEM_LOCK_PROBES 16u
+
+static struct sem_lock {
+    uint64_t address;
+    int32_t owner;
+} sem_locks[SEM_LOCK_ENTRIES];
+
+static inline unsigned sem_lock_hash(uint64_t address)
+{
+    return (unsigned)((address * UINT64_C(0x9E3779B97F4A7C15)) >> 51); /* 13 bits */
+}
+
+static struct sem_lock *sem_lock_find(const void *sem, int insert)
+{
+    uint64_t address = (uint64_t)(uintptr_t)sem;
+    unsigned start = sem_lock_hash(address);
+    for (unsigned probe = 0; probe < SEM_LOCK_PROBES; probe++) {
+        struct sem_lock *entry = &sem_locks[(start + probe) & (SEM_LOCK_ENTRIES - 1)];
+        uint64_t seen = __atomic_load_n(&entry->address, __ATOMIC_ACQUIRE);
+        if (seen == address) return entry;
+        if (seen != 0) continue;
+        if (!insert) return NULL;
+        uint64_t expected = 0;
+        if (__atomic_compare_exchange_n(&entry->address, &expected, address, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE) ||
+            expected == address)
+            return entry;
+    }
+    return NULL;
+}
+
+#define NOT_A_LOCK (-1)
+
+void snag_sem_lock_initialised(const void *sem, unsigned value)
+{
+    struct sem_lock *entry = sem_lock_find(sem, value == 1);
+    if (entry) __atomic_store_n(&entry->owner, value == 1 ? 0 : NOT_A_LOCK, __ATOMIC_RELEASE);
+}
+
+void snag_sem_lock_set_owner(const void *sem, int32_t tid)
+{
+    struct sem_lock *entry = sem_lock_find(sem, 0);
+    if (entry && __atomic_load_n(&entry->owner, __ATOMIC_RELAXED) != NOT_A_LOCK)
+        __atomic_store_n(&entry->owner, tid, __ATOMIC_RELEASE);
+}
+
+int32_t snag_sem_lock_owner(const void *sem)
+{
+    struct sem_lock *entry = sem_lock_find(sem, 0);
+    return entry ? __atomic_load_n(&entry->owner, __ATOMIC_ACQUIRE) : NOT_A_LOCK;
+}
