@@ -23,7 +23,11 @@
 #endif
 
 #include "commands.h"
+#include "hang_monitor.h"
+#include "snag/exit_status.h"
+#include "snag/findings.h"
 #include "snag/format.h"
+#include "snag/reader.h"
 #include "snag/text.h"
 
 #ifndef SNAG_RELATIVE_LIBDIR
@@ -295,10 +299,86 @@ static void forward_signal(int signal_number)
     if (child_pid > 0) kill(child_pid, signal_number);
 }
 
+#define DEFAULT_HANG_TIMEOUT_S 3.0
+
+static const char *const finding_kinds[] = {"deadlock", "hang", "lock_order_inversion", "misuse", "fork_hazard"};
+
+/* Checks a --fail-on list; 0, or -1 after saying which word is unknown. */
+static int check_fail_on(const char *list)
+{
+    char *copy = strdup(list), *save = NULL;
+    if (!copy) return -1;
+    int result = 0;
+    for (char *word = strtok_r(copy, ",", &save); word; word = strtok_r(NULL, ",", &save)) {
+        int known = strcmp(word, "any") == 0;
+        for (size_t index = 0; index < sizeof finding_kinds / sizeof finding_kinds[0]; index++)
+            known |= strcmp(word, finding_kinds[index]) == 0;
+        if (!known) {
+            char safe[256];
+            fprintf(stderr, "snag: --fail-on: unknown finding kind '%s' (known: deadlock, hang, "
+                            "lock_order_inversion, misuse, fork_hazard, any)\n",
+                    snag_text_sanitize(word, safe, sizeof safe));
+            result = -1;
+        }
+    }
+    free(copy);
+    return result;
+}
+
+static int list_has(const char *list, const char *kind)
+{
+    size_t length = strlen(kind);
+    for (const char *word = list; *word;) {
+        const char *end = strchrnul(word, ',');
+        if (((size_t)(end - word) == length && strncmp(word, kind, length) == 0) ||
+            ((size_t)(end - word) == 3 && strncmp(word, "any", 3) == 0))
+            return 1;
+        word = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* Findings of a --fail-on kind in the trace: their number, or -1 if the trace cannot be read. */
+static int count_failing_findings(const char *trace_path, const char *kinds)
+{
+    char error[512];
+    struct snag_trace *trace = snag_trace_open(trace_path, error, sizeof error);
+    if (!trace) {
+        fprintf(stderr, "snag: --fail-on: %s\n", error);
+        return -1;
+    }
+    struct snag_findings *findings = snag_findings_compute(trace);
+    int count = findings ? 0 : -1;
+    for (size_t index = 0; findings && index < snag_findings_count(findings); index++)
+        count += list_has(kinds, snag_finding(findings, index)->kind);
+    snag_findings_free(findings);
+    snag_trace_close(trace);
+    return count;
+}
+
+/* Waits for the program, looking at its processes for hangs meanwhile;
+ * SIGCHLD (blocked) says when it ended. */
+static void wait_for_program(pid_t pid, int *status, struct hang_monitor *monitor, uint64_t poll_ns)
+{
+    sigset_t child_ended;
+    sigemptyset(&child_ended);
+    sigaddset(&child_ended, SIGCHLD);
+    struct timespec poll = {(time_t)(poll_ns / 1000000000u), (long)(poll_ns % 1000000000u)};
+    for (;;) {
+        pid_t done = waitpid(pid, status, WNOHANG);
+        if (done == pid || (done < 0 && errno != EINTR)) return;
+        if (done == 0) {
+            if (monitor) hang_monitor_check(monitor);
+            sigtimedwait(&child_ended, NULL, &poll);
+        }
+    }
+}
+
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: snag run [-o TRACE] [--quiet] [--no-follow] [--] PROGRAM [ARGS...]\n"
+            "usage: snag run [-o TRACE] [--quiet] [--no-follow] [--on-deadlock=exit|report]\n"
+            "                [--hang-timeout=SECONDS] [--fail-on=KIND,...] [--] PROGRAM [ARGS...]\n"
             "\n"
             "Runs PROGRAM with snag's recorder preloaded (no recompiling) and writes a\n"
             "trace: a directory with one file per process. snag exits with PROGRAM's\n"
@@ -311,8 +391,21 @@ static void usage(FILE *out)
             "      --no-follow     record only PROGRAM's own process, not the processes\n"
             "                      it starts (by default every one is traced, even those\n"
             "                      started with an environment of their own)\n"
+            "      --on-deadlock=exit|report\n"
+            "                      a deadlock is reported the moment it forms; when then\n"
+            "                      every thread of the process is blocked (or all its\n"
+            "                      threads hang, see --hang-timeout), `exit` (the default)\n"
+            "                      ends it, `report` leaves it hanging as it would without snag\n"
+            "      --hang-timeout=SECONDS\n"
+            "                      a process whose threads have all been blocked this long,\n"
+            "                      in waits none of them can end, hangs (default %g)\n"
+            "      --fail-on=KIND,...  exit with status %d when the program succeeded but the\n"
+            "                      trace has findings of these kinds: deadlock, hang,\n"
+            "                      lock_order_inversion, misuse, fork_hazard, or any\n"
             "\n"
             "snag's own exit statuses:\n"
+            "  %d  the program deadlocked and every thread was blocked: snag ended it\n"
+            "  %d  a process of the program hung: snag ended it\n"
             "  %d  PROGRAM is statically linked or set-user-ID: LD_PRELOAD cannot reach it\n"
             "  %d  snag failed: the trace location is not writable, libsnag.so is missing\n"
             "  %d  PROGRAM cannot be executed\n"
@@ -321,7 +414,8 @@ static void usage(FILE *out)
             "\n"
             "Environment: SNAG_MAX_SIZE_MB caps each process's trace file (default 16384);\n"
             "SNAG_LIBRARY names the libsnag.so to preload.\n",
-            SNAG_DEFAULT_TRACE, SNAG_EXIT_CANNOT_TRACE, SNAG_EXIT_SNAG_ERROR, SNAG_EXIT_CANNOT_EXECUTE,
+            SNAG_DEFAULT_TRACE, DEFAULT_HANG_TIMEOUT_S, SNAG_EXIT_FINDINGS, SNAG_EXIT_DEADLOCK, SNAG_EXIT_HANG,
+            SNAG_EXIT_CANNOT_TRACE, SNAG_EXIT_SNAG_ERROR, SNAG_EXIT_CANNOT_EXECUTE,
             SNAG_EXIT_NOT_FOUND, SNAG_EXIT_USAGE);
 }
 
@@ -330,15 +424,39 @@ int snag_run_main(int argc, char **argv)
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"quiet", no_argument, NULL, 'q'},
                                             {"no-follow", no_argument, NULL, 'n'},
+                                            {"on-deadlock", required_argument, NULL, 'd'},
+                                            {"hang-timeout", required_argument, NULL, 't'},
+                                            {"fail-on", required_argument, NULL, 'f'},
                                             {"help", no_argument, NULL, 'h'},
                                             {0}};
     const char *output = SNAG_DEFAULT_TRACE;
-    int quiet = 0, follow = 1, option;
+    const char *fail_on = NULL;
+    int quiet = 0, follow = 1, end_deadlocked = 1, option;
+    double hang_timeout_s = DEFAULT_HANG_TIMEOUT_S;
+    char *end;
     while ((option = getopt_long(argc, argv, "+o:qh", options, NULL)) != -1) {
         switch (option) {
         case 'o': output = optarg; break;
         case 'q': quiet = 1; break;
         case 'n': follow = 0; break;
+        case 'd':
+            if (strcmp(optarg, "exit") != 0 && strcmp(optarg, "report") != 0) {
+                fprintf(stderr, "snag: --on-deadlock takes exit or report\n");
+                return SNAG_EXIT_USAGE;
+            }
+            end_deadlocked = strcmp(optarg, "exit") == 0;
+            break;
+        case 't':
+            hang_timeout_s = strtod(optarg, &end);
+            if (end == optarg || *end || !(hang_timeout_s >= 0.1 && hang_timeout_s <= 86400)) {
+                fprintf(stderr, "snag: --hang-timeout takes seconds from 0.1 to 86400\n");
+                return SNAG_EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            if (check_fail_on(optarg) != 0) return SNAG_EXIT_USAGE;
+            fail_on = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return SNAG_EXIT_USAGE;
         }
@@ -381,6 +499,7 @@ int snag_run_main(int argc, char **argv)
         .start_raw_clock = clock.start_raw,
         .start_monotonic_ns = clock.start_monotonic_ns,
         .start_realtime_ns = clock.start_realtime_ns,
+        .hang_timeout_ns = (uint64_t)(hang_timeout_s * 1e9),
     };
     memcpy(launcher.magic, SNAG_LAUNCHER_MAGIC, sizeof launcher.magic);
     if (write_launcher(trace, &launcher, NULL) != 0) {
@@ -399,6 +518,7 @@ int snag_run_main(int argc, char **argv)
     setenv("SNAG_CLOCK", clock.use_tsc ? "tsc" : "monotonic", 1);
     set_env_u64("SNAG_TICK_HZ", clock.hz);
     set_env_u64("SNAG_TICK_ORIGIN", clock.start_raw);
+    setenv("SNAG_ON_DEADLOCK", end_deadlocked ? "exit" : "report", 1);
     if (follow) unsetenv("SNAG_NO_FOLLOW");
     else setenv("SNAG_NO_FOLLOW", "1", 1);
 
@@ -410,6 +530,7 @@ int snag_run_main(int argc, char **argv)
     sigaddset(&blocked, SIGQUIT);
     sigaddset(&blocked, SIGTERM);
     sigaddset(&blocked, SIGHUP);
+    sigaddset(&blocked, SIGCHLD);
     sigprocmask(SIG_BLOCK, &blocked, &previous);
     int report_pipe[2];
     if (pipe2(report_pipe, O_CLOEXEC) != 0) return SNAG_EXIT_SNAG_ERROR;
@@ -434,7 +555,9 @@ int snag_run_main(int argc, char **argv)
     sigaction(SIGQUIT, &ignore, NULL);
     sigaction(SIGTERM, &forward, NULL);
     sigaction(SIGHUP, &forward, NULL);
-    sigprocmask(SIG_SETMASK, &previous, NULL);
+    sigset_t unblocked = blocked;
+    sigdelset(&unblocked, SIGCHLD); /* stays blocked: wait_for_program waits for it */
+    sigprocmask(SIG_UNBLOCK, &unblocked, NULL);
 
     int exec_error = 0;
     ssize_t got;
@@ -442,8 +565,11 @@ int snag_run_main(int argc, char **argv)
     while (got < 0 && errno == EINTR);
     close(report_pipe[0]);
     int status = 0;
-    while (waitpid(child_pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    uint64_t timeout_ns = (uint64_t)(hang_timeout_s * 1e9);
+    struct hang_monitor *monitor = hang_monitor_new(trace, timeout_ns, end_deadlocked);
+    wait_for_program(child_pid, &status, monitor, timeout_ns / 4 < 200000000u ? timeout_ns / 4 : 200000000u);
+    unsigned hung_ended = monitor ? hang_monitor_ended(monitor) : 0;
+    hang_monitor_free(monitor);
     if (got == (ssize_t)sizeof exec_error) {
         fprintf(stderr, "snag: cannot execute %s: %s\n", safe_name, strerror(exec_error));
         remove_snag_trace(trace);
@@ -473,5 +599,13 @@ int snag_run_main(int argc, char **argv)
     if (write_launcher(trace, &launcher, &entry) != 0)
         fprintf(stderr, "snag: cannot complete %s/%s: %s\n", trace, SNAG_LAUNCHER_FILE, strerror(errno));
     if (!quiet) snag_report_summary(output, 3);
+    if (hung_ended) return SNAG_EXIT_HANG;
+    if (fail_on && exit_status == 0) {
+        int failing = count_failing_findings(trace, fail_on);
+        if (failing != 0) {
+            if (failing > 0) fprintf(stderr, "snag: %d finding%s of a kind named in --fail-on\n", failing, failing == 1 ? "" : "s");
+            return SNAG_EXIT_FINDINGS;
+        }
+    }
     return exit_status;
 }

@@ -300,9 +300,9 @@ static void print_deadlock(const struct search *search)
     say(text, used);
 }
 
-static void record_deadlock(const struct search *search, int all_blocked)
+static void record_deadlock(const struct search *search)
 {
-    struct snag_finding_record head = {.participant_count = search->count, .all_blocked = (uint32_t)all_blocked};
+    struct snag_finding_record head = {.participant_count = search->count};
     struct snag_finding_participant parts[MAX_PARTICIPANTS];
     memset(parts, 0, sizeof parts);
     for (unsigned index = 0; index < search->count; index++) {
@@ -404,18 +404,21 @@ void snag_deadlock_on_wait(struct snag_wait_slot *slot)
     if (lock_like(slot->object_class) && !(slot->flags & SNAG_WAIT_TIMED) && find_cycle(&first, table, slot) &&
         find_cycle(&second, table, slot) && same_cycle(&first, &second))
         found = 1;
-    if (!found && !atomic_load_explicit(&deadlocked, memory_order_relaxed)) {
+    /* Dekker-style: a waiter publishes its wait, then reads `deadlocked`; the
+     * finder sets `deadlocked`, then reads every wait. Whichever comes
+     * second sees the other, so the last thread to block is never missed. */
+    if (found) atomic_store(&deadlocked, 1);
+    else if (!atomic_load(&deadlocked)) {
         errno = saved_errno;
         return;
     }
     while (atomic_flag_test_and_set_explicit(&reporting, memory_order_acquire)) sched_yield();
-    int end = policy_exit() && all_threads_blocked(table);
     if (found && !already_reported(signature(&first))) {
-        record_deadlock(&first, end);
+        record_deadlock(&first);
         snag_writer_sync();
         print_deadlock(&first);
-        atomic_store(&deadlocked, 1);
     }
+    int end = policy_exit() && all_threads_blocked(table);
     atomic_flag_clear_explicit(&reporting, memory_order_release);
     if (end) end_program();
     errno = saved_errno;

@@ -51,8 +51,9 @@ void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *obje
     slot->object_class = object_class;
     slot->op = op;
     slot->flags = (uint8_t)flags;
-    /* odd: blocked; release order publishes the fields above with it */
-    __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_RELEASE);
+    /* odd: blocked. Sequentially consistent: it publishes the fields above,
+     * and deadlock.c relies on it being ordered before reading `deadlocked`. */
+    __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_SEQ_CST);
     snag_deadlock_on_wait(slot);
 }
 

@@ -239,7 +239,7 @@ enum snag_finding_record_kind {
 
 struct snag_finding_record {
     uint32_t participant_count;
-    uint32_t all_blocked; /* 1: every thread of the process was blocked when it was found */
+    uint32_t reserved0;
     uint64_t reserved;
 };
 
