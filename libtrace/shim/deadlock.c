@@ -394,31 +394,58 @@ static int lock_like(uint8_t object_class)
            object_class == SNAG_CLASS_SEM || object_class == SNAG_CLASS_THREAD;
 }
 
+static int confirmed_cycle(struct snag_wait_slot *table, struct snag_wait_slot *origin, struct search *first)
+{
+    struct search second;
+    return find_cycle(first, table, origin) && find_cycle(&second, table, origin) && same_cycle(first, &second);
+}
+
+/* A semaphore's "owner" is only who took its token last: any thread may
+ * post it (Python's Condition waits on a lock it took itself, for another
+ * thread to release). A cycle through one is certain only once no thread is
+ * left to post, so it waits here until every thread is blocked. */
+static int through_semaphore(const struct search *search)
+{
+    for (unsigned index = 0; index < search->count; index++)
+        if (search->participants[index].object_class == SNAG_CLASS_SEM) return 1;
+    return 0;
+}
+
+static struct snag_wait_slot *_Atomic pending; /* origin of a cycle through a semaphore, not yet certain */
+
 void snag_deadlock_on_wait(struct snag_wait_slot *slot)
 {
     struct snag_wait_slot *table = snag_writer_wait_table();
     if (!table || slot < table || slot >= table + SNAG_WAIT_TABLE_ENTRIES) return;
     int saved_errno = errno;
-    int found = 0;
-    struct search first, second;
-    if (lock_like(slot->object_class) && !(slot->flags & SNAG_WAIT_TIMED) && find_cycle(&first, table, slot) &&
-        find_cycle(&second, table, slot) && same_cycle(&first, &second))
-        found = 1;
-    /* Dekker-style: a waiter publishes its wait, then reads `deadlocked`; the
-     * finder sets `deadlocked`, then reads every wait. Whichever comes
-     * second sees the other, so the last thread to block is never missed. */
-    if (found) atomic_store(&deadlocked, 1);
-    else if (!atomic_load(&deadlocked)) {
+    struct search first;
+    int found = lock_like(slot->object_class) && !(slot->flags & SNAG_WAIT_TIMED) &&
+                confirmed_cycle(table, slot, &first);
+    int needs_everyone_blocked = found && through_semaphore(&first);
+    if (needs_everyone_blocked) atomic_store(&pending, slot);
+    struct snag_wait_slot *waiting = atomic_load(&pending);
+    if (!found && waiting && waiting != slot) {
+        found = confirmed_cycle(table, waiting, &first);
+        needs_everyone_blocked = found;
+        if (!found) atomic_compare_exchange_strong(&pending, &waiting, NULL); /* it went on */
+    }
+    /* Dekker-style: a waiter publishes its wait, then reads `deadlocked` (or
+     * `pending`); the finder sets them, then reads every wait. Whichever
+     * comes second sees the other, so the last thread to block is never missed. */
+    if (found && !needs_everyone_blocked) atomic_store(&deadlocked, 1);
+    else if (!found && !atomic_load(&deadlocked)) {
         errno = saved_errno;
         return;
     }
     while (atomic_flag_test_and_set_explicit(&reporting, memory_order_acquire)) sched_yield();
-    if (found && !already_reported(signature(&first))) {
+    int everyone_blocked = (needs_everyone_blocked || policy_exit()) && all_threads_blocked(table);
+    if (found && (everyone_blocked || !needs_everyone_blocked) && !already_reported(signature(&first))) {
         record_deadlock(&first);
         snag_writer_sync();
         print_deadlock(&first);
+        atomic_store(&deadlocked, 1);
     }
-    int end = policy_exit() && all_threads_blocked(table);
+    int end = policy_exit() && atomic_load(&deadlocked) && everyone_blocked;
     atomic_flag_clear_explicit(&reporting, memory_order_release);
     if (end) end_program();
     errno = saved_errno;
