@@ -4,6 +4,7 @@
  * straight from the mappings without checking again. */
 #define _GNU_SOURCE
 #include "snag/reader.h"
+#include "snag/waits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +50,13 @@ struct pending_process_event {
     struct snag_process_event event;
 };
 
+struct pending_deadlock {
+    uint32_t file, thread_build;
+    uint64_t ticks;
+    size_t member_count;
+    struct snag_deadlock_member *members; /* since_ns holds ticks until finish() */
+};
+
 struct semaphore_name {
     uint32_t process;
     uint64_t address;
@@ -86,6 +94,9 @@ struct snag_trace {
     struct pending_process_event *process_events;
     size_t process_event_count, process_event_capacity;
     struct snag_process_event *process_event_list; /* in time order, for the API */
+    struct pending_deadlock *deadlock_builds;
+    size_t deadlock_count, deadlock_capacity;
+    struct snag_recorded_deadlock *deadlocks; /* for the API, made by finish() */
     char **warnings;
     size_t warning_count, warning_capacity;
     char **argv_storage; /* argv arrays to free */
@@ -266,11 +277,48 @@ static bool op_has_site(unsigned op)
 }
 
 /* Takes in the metadata of one variable record. */
+static void read_deadlock(struct snag_trace *trace, uint32_t file_index, struct thread_build *thread, uint64_t ticks,
+                          const uint8_t *payload, size_t size)
+{
+    struct snag_finding_record head;
+    if (size < sizeof head) return;
+    memcpy(&head, payload, sizeof head);
+    size_t count = head.participant_count;
+    if (count == 0 || count > (size - sizeof head) / sizeof(struct snag_finding_participant)) {
+        warn(trace, "%s: deadlock record with %zu threads does not fit its %zu bytes; ignored",
+             trace->files[file_index].path, count, size);
+        return;
+    }
+    if (GROW(trace->deadlock_builds, trace->deadlock_capacity, trace->deadlock_count)) return;
+    struct snag_deadlock_member *members = calloc(count, sizeof *members);
+    if (!members) return;
+    for (size_t index = 0; index < count; index++) {
+        struct snag_finding_participant part;
+        memcpy(&part, payload + sizeof head + index * sizeof part, sizeof part);
+        members[index] = (struct snag_deadlock_member){
+            .thread = SNAG_NO_INDEX,
+            .tid = part.tid,
+            .holder = part.holder_index < count ? part.holder_index : (uint32_t)index,
+            .object_class = part.object_class,
+            .op = part.op,
+            .object = part.object,
+            .site = part.site,
+            .since_ns = part.since_ticks,
+            .stack = part.stack,
+        };
+    }
+    trace->deadlock_builds[trace->deadlock_count++] =
+        (struct pending_deadlock){file_index, (uint32_t)(thread - trace->threads), ticks, count, members};
+}
+
 static void read_variable(struct snag_trace *trace, struct trace_file *file, uint32_t file_index,
-                          struct thread_build *thread, uint8_t type, uint64_t ticks, const uint8_t *payload,
-                          size_t size)
+                          struct thread_build *thread, uint8_t type, uint32_t word1_high, uint64_t ticks,
+                          const uint8_t *payload, size_t size)
 {
     switch (type) {
+    case SNAG_REC_FINDING:
+        if (word1_high == SNAG_FINDING_DEADLOCK) read_deadlock(trace, file_index, thread, ticks, payload, size);
+        break;
     case SNAG_REC_THREAD_INFO: {
         struct snag_thread_record record;
         if (size < sizeof record) return;
@@ -435,7 +483,8 @@ static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, ui
                      file->path, (unsigned long long)offset, (unsigned long long)length);
                 break;
             }
-            read_variable(trace, file, file_index, thread, type, ticks, file->data + offset + 16, length - 16);
+            read_variable(trace, file, file_index, thread, type, (uint32_t)(word1 >> 32), ticks, file->data + offset + 16,
+                          length - 16);
         } else if (type == SNAG_REC_SITE) {
             spelled_site = word1;
         } else if ((type >> 4) != SNAG_CLASS_CONTROL) {
@@ -466,6 +515,33 @@ static int compare_chunks(const void *left, const void *right)
 }
 
 /* Checks a process file's header and chunks; adds its threads. */
+/* Where the process's wait-state table left each thread; since_ns holds
+ * ticks until finish(). A file without a table (older shim) leaves all 0. */
+static void read_wait_table(struct snag_trace *trace, struct trace_file *file)
+{
+    uint64_t offset, size;
+    if (snag_wait_table_place(&file->header, file->size, &offset, &size) != 0) return;
+    struct snag_thread_wait waits[256];
+    size_t count = snag_wait_table_read(file->data + offset, size, waits, sizeof waits / sizeof waits[0]);
+    for (size_t index = 0; index < count; index++) {
+        if (!waits[index].blocked) continue;
+        for (uint32_t local = 0; local < file->thread_count; local++) {
+            struct thread_build *thread = &trace->threads[file->first_thread + local];
+            if (thread->info.tid != waits[index].tid) continue;
+            thread->info.at_end = (struct snag_thread_blocked){
+                .blocked = 1,
+                .timed = waits[index].timed,
+                .object_class = waits[index].object_class,
+                .op = waits[index].op,
+                .object = waits[index].object,
+                .site = waits[index].site,
+                .since_ns = waits[index].since_ticks,
+                .stack = waits[index].stack,
+            };
+        }
+    }
+}
+
 static int load_file(struct snag_trace *trace, uint32_t file_index, char *error, size_t error_size)
 {
     struct trace_file *file = &trace->files[file_index];
@@ -551,6 +627,7 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
         struct thread_build *thread = &trace->threads[file->first_thread + index];
         sort(thread->chunks, thread->chunk_count, sizeof *thread->chunks, compare_chunks);
     }
+    read_wait_table(trace, file);
     return 0;
 }
 
@@ -791,6 +868,30 @@ static void finish_process_events(struct snag_trace *trace)
             apply_waited_status(trace, &trace->process_event_list[index]);
 }
 
+static void finish_deadlocks(struct snag_trace *trace)
+{
+    if (trace->deadlock_count == 0) return;
+    trace->deadlocks = calloc(trace->deadlock_count, sizeof *trace->deadlocks);
+    if (!trace->deadlocks) return; /* the API then lists none */
+    for (size_t index = 0; index < trace->deadlock_count; index++) {
+        struct pending_deadlock *build = &trace->deadlock_builds[index];
+        const struct trace_file *file = &trace->files[build->file];
+        for (size_t member = 0; member < build->member_count; member++) {
+            struct snag_deadlock_member *m = &build->members[member];
+            m->since_ns = trace_ns(trace, file, m->since_ns);
+            for (uint32_t local = 0; local < file->thread_count; local++)
+                if (trace->threads[file->first_thread + local].info.tid == m->tid) m->thread = file->first_thread + local;
+        }
+        trace->deadlocks[index] = (struct snag_recorded_deadlock){
+            .process = build->file,
+            .thread = build->thread_build,
+            .time_ns = trace_ns(trace, file, build->ticks),
+            .member_count = build->member_count,
+            .members = build->members,
+        };
+    }
+}
+
 static void finish(struct snag_trace *trace)
 {
     /* The trace starts at the launcher's start, or at the earliest process anchor. */
@@ -875,7 +976,9 @@ static void finish(struct snag_trace *trace)
         /* Without an exit record the thread lived as long as its process. */
         thread->info.end_ns = thread->has_exit ? trace_ns(trace, file, thread->exit_ticks) : process->end_ns;
         if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
+        if (thread->info.at_end.blocked) thread->info.at_end.since_ns = trace_ns(trace, file, thread->info.at_end.since_ns);
     }
+    finish_deadlocks(trace);
     for (size_t index = 0; index < trace->module_count; index++) {
         struct snag_module_info *module = &trace->modules[index];
         module->load_ns = trace_ns(trace, &trace->files[module->process], module->load_ns);
@@ -965,6 +1068,9 @@ void snag_trace_close(struct snag_trace *trace)
         free((void *)trace->modules[index].build_id);
     }
     for (size_t index = 0; index < trace->name_count; index++) free(trace->names[index].name);
+    for (size_t index = 0; index < trace->deadlock_count; index++) free(trace->deadlock_builds[index].members);
+    free(trace->deadlock_builds);
+    free(trace->deadlocks);
     for (size_t index = 0; index < trace->semaphore_count; index++) free(trace->semaphores[index].name);
     for (size_t index = 0; index < trace->process_event_count; index++)
         free((void *)trace->process_events[index].event.path);
@@ -1215,4 +1321,19 @@ void snag_event_cursor_free(struct snag_event_cursor *cursor)
     free(cursor->threads);
     free(cursor->heap);
     free(cursor);
+}
+
+size_t snag_trace_deadlock_count(const struct snag_trace *trace)
+{
+    return trace->deadlocks ? trace->deadlock_count : 0;
+}
+
+const struct snag_recorded_deadlock *snag_trace_deadlock(const struct snag_trace *trace, size_t index)
+{
+    return index < snag_trace_deadlock_count(trace) ? &trace->deadlocks[index] : NULL;
+}
+
+uint64_t snag_trace_hang_timeout_ns(const struct snag_trace *trace)
+{
+    return trace->has_launcher ? trace->launcher.hang_timeout_ns : 0;
 }

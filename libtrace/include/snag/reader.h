@@ -62,6 +62,18 @@ struct snag_thread_info {
     uint64_t end_ns;
     int exit_how;           /* enum snag_thread_exit, or -1 if its end was not recorded */
     uint64_t event_count;
+    /* Where its process's wait-state table left it (snag/waits.h): blocked
+     * or not when the process ended (or when the trace was read). */
+    struct snag_thread_blocked {
+        int blocked;         /* 1: in a wait at the end */
+        int timed;           /* ... one that would have ended by itself */
+        uint8_t object_class;
+        uint8_t op;          /* SNAG_OP_WAIT or SNAG_OP_WAIT_SHARED */
+        uint64_t object;
+        uint64_t site;
+        uint64_t since_ns;
+        uint32_t stack;
+    } at_end;
 };
 
 struct snag_module_info {
@@ -83,6 +95,31 @@ size_t snag_trace_module_count(const struct snag_trace *trace);
 const struct snag_module_info *snag_trace_module(const struct snag_trace *trace, size_t index);
 /* Name given to a named semaphore at `address` in `process`, or NULL. */
 const char *snag_trace_semaphore_name(const struct snag_trace *trace, uint32_t process, uint64_t address);
+
+/* A deadlock the shim found online (a FINDING record): the threads of the
+ * cycle, each waiting on an object that another of them (holder) holds. */
+struct snag_deadlock_member {
+    uint32_t thread;      /* trace-wide thread index, SNAG_NO_INDEX if its tid is not in the trace */
+    int32_t tid;
+    uint32_t holder;      /* index into the members of the one holding `object` */
+    uint8_t object_class; /* what it waits on */
+    uint8_t op;
+    uint64_t object;
+    uint64_t site;        /* where it waits */
+    uint64_t since_ns;
+    uint32_t stack;
+};
+struct snag_recorded_deadlock {
+    uint32_t process;
+    uint32_t thread;      /* the thread whose wait closed the cycle */
+    uint64_t time_ns;     /* when it was found */
+    size_t member_count;
+    const struct snag_deadlock_member *members;
+};
+size_t snag_trace_deadlock_count(const struct snag_trace *trace);
+const struct snag_recorded_deadlock *snag_trace_deadlock(const struct snag_trace *trace, size_t index);
+/* The hang timeout the run used (snag run --hang-timeout), or 0 if unknown. */
+uint64_t snag_trace_hang_timeout_ns(const struct snag_trace *trace);
 
 /* What a process did to another: forked, exec'd, spawned, waited, reaped. */
 struct snag_process_event {
