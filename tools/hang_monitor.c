@@ -197,8 +197,15 @@ static void report(struct hang_monitor *monitor, struct watched *file, const str
         proc_name(file->pid, wait->tid, thread, sizeof thread);
         /* ages relative to the newest wait, which began at most blocked_since */
         double age = (double)(newest - wait->since_ticks) / hz + (double)(now - file->blocked_since_ns) / 1e9;
-        fprintf(stderr, "snag:   thread %d (%s) %s %#llx for %.1f s, called from %#llx\n", wait->tid, thread,
-                wait_words(wait), (unsigned long long)wait->object, age, (unsigned long long)wait->site);
+        int joined = 0; /* a join names the thread by its pthread_t: say its tid */
+        for (size_t other = 0; wait->object_class == SNAG_CLASS_THREAD && other < count; other++)
+            if (waits[other].pthread_self == wait->object) joined = waits[other].tid;
+        if (joined)
+            fprintf(stderr, "snag:   thread %d (%s) joins thread %d for %.1f s, called from %#llx\n", wait->tid,
+                    thread, joined, age, (unsigned long long)wait->site);
+        else
+            fprintf(stderr, "snag:   thread %d (%s) %s %#llx for %.1f s, called from %#llx\n", wait->tid, thread,
+                    wait_words(wait), (unsigned long long)wait->object, age, (unsigned long long)wait->site);
     }
     char safe[4096];
     snag_text_sanitize(monitor->directory, safe, sizeof safe);
