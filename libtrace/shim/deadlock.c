@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,8 +343,33 @@ static int task_count(void)
     return count;
 }
 
-/* Every live thread blocked in an untimed wait, and still in the same one a
- * moment later (a thread just woken has not yet left its slot's wait). */
+/* Would the wait published in `slot` still block if it began now? A thread
+ * publishes its wait before it enters the real call, and the caller of
+ * all_threads_blocked is itself such a thread: what it waits for may have
+ * been released in between. Where the object says so (a semaphore's count,
+ * a mutex's lock word, a joined thread still alive), ask it. */
+static int wait_still_blocks(struct snag_wait_slot *table, const struct snag_wait_slot *slot)
+{
+    uint64_t object = __atomic_load_n(&slot->object, __ATOMIC_RELAXED);
+    switch (__atomic_load_n(&slot->object_class, __ATOMIC_RELAXED)) {
+    case SNAG_CLASS_SEM: {
+        int value = 0;
+        return sem_getvalue((sem_t *)(uintptr_t)object, &value) != 0 || value <= 0;
+    }
+    case SNAG_CLASS_MUTEX: return ((const volatile pthread_mutex_t *)(uintptr_t)object)->__data.__lock != 0;
+    case SNAG_CLASS_THREAD:
+        for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++)
+            if (__atomic_load_n(&table[index].tid, __ATOMIC_ACQUIRE) != 0 &&
+                __atomic_load_n(&table[index].pthread_self, __ATOMIC_RELAXED) == object)
+                return 1;
+        return 0;
+    default: return 1;
+    }
+}
+
+/* Every live thread blocked in an untimed wait, still in the same one a
+ * moment later (a thread just woken has not yet left its slot's wait), and
+ * on something still unavailable. */
 static int all_threads_blocked(struct snag_wait_slot *table)
 {
     static uint32_t seqs[SNAG_WAIT_TABLE_ENTRIES]; /* under `reporting` */
@@ -356,7 +382,7 @@ static int all_threads_blocked(struct snag_wait_slot *table)
             uint32_t seq = __atomic_load_n(&slot->wait_seq, __ATOMIC_ACQUIRE);
             if (!(seq & 1) || (__atomic_load_n(&slot->flags, __ATOMIC_RELAXED) & SNAG_WAIT_TIMED)) return 0;
             if (pass == 0) seqs[index] = seq;
-            else if (seqs[index] != seq) return 0;
+            else if (seqs[index] != seq || !wait_still_blocks(table, slot)) return 0;
         }
         /* threads that never recorded (no slot) could still run */
         if (task_count() != live) return 0;

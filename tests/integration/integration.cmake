@@ -38,6 +38,12 @@ set(SNAG_INTEGRATION_TESTS
   process_trees_of_real_programs 180
   process_pool_workers_share_a_lock 60
   processes_that_outlive_the_program_still_write_complete_files 60
+  deadlocks_are_reported_the_moment_they_form 120
+  hangs_are_reported_and_ended 120
+  on_deadlock_report_leaves_the_program_hanging 60
+  python_locks_taken_in_opposite_order_deadlock 120
+  correct_programs_report_no_deadlock_or_hang 300
+  fail_on_turns_findings_into_an_exit_status 120
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)

@@ -14,6 +14,8 @@
 # POSIX sh; needs jq (and timeout from coreutils).
 
 IT_NAME=$(basename "$0" .sh)
+# The directory of the test scripts (absolute: the tests cd elsewhere).
+IT_SOURCE_DIR=$(cd "$(dirname "$0")" && pwd)
 
 fail()
 {

@@ -1,0 +1,31 @@
+#!/bin/sh
+# A process whose threads have all been blocked longer than --hang-timeout,
+# in waits none of them can end (a lost condvar wakeup, a barrier waiting for
+# a thread that never comes), is reported with what each thread waits on,
+# and ended: snag run exits 121.
+. "$(dirname "$0")/lib.sh"
+
+with_timeout 30 "$SNAG" run -q --hang-timeout=1 -o lost.trace -- "$SAMPLES/lost_wakeup" >run.out 2>run.err
+RUN_STATUS=$?
+assert_run_status "lost_wakeup ends with snag's hang status" 121
+assert_file_has run.err "snag: HANG in process" "the hang report"
+assert_file_has run.err "(consumer) waits on condition variable" "the consumer"
+assert_file_has run.err "joins thread" "main joining the consumer"
+assert_file_has run.err "snag: ended process" "the ending"
+assert_eq "nothing printed: it never got that far" "" "$(cat run.out)"
+
+with_timeout 30 "$SNAG" run -q --hang-timeout=1 -o barrier.trace -- "$SAMPLES/barrier_one_too_many" >run.out 2>run.err
+RUN_STATUS=$?
+assert_run_status "barrier_one_too_many ends with snag's hang status" 121
+assert_eq "both workers wait at the barrier" 2 "$(grep -c 'waits at barrier' run.err)"
+
+# A hang shorter than the timeout is no hang: the program ends by itself.
+with_timeout 30 "$SNAG" run -q --hang-timeout=1 -o sleeper.trace -- python3 -c '
+import threading, time
+done = threading.Event()
+threading.Timer(0.3, done.set).start()
+done.wait()
+print("woke")' >run.out 2>run.err
+RUN_STATUS=$?
+assert_run_status "a short wait" 0
+assert_eq "output" "woke" "$(cat run.out)"
