@@ -25,6 +25,7 @@
 #include "commands.h"
 #include "json.h"
 #include "snag/findings.h"
+#include "snag/findings_text.h"
 #include "snag/lockstats.h"
 #include "snag/names.h"
 #include "snag/text.h"
@@ -102,6 +103,7 @@ struct thread_state {
 
 struct exporter {
     const struct snag_trace *trace;
+    const struct snag_lockstats *stats;
     struct snag_names *names;
     struct json json;
     struct lock_entry *locks;
@@ -693,36 +695,48 @@ static void write_process_end(struct exporter *x, const struct snag_process_info
 }
 
 /* Each finding, on the thread that acted (that forked, for a fork hazard),
- * when it first happened. */
+ * when it first happened, with its message, threads and locks. */
 static void write_findings(struct exporter *x, const struct snag_findings *findings)
 {
     for (size_t index = 0; index < snag_findings_count(findings); index++) {
         const struct snag_finding *finding = snag_finding(findings, index);
-        if (finding->thread >= snag_trace_thread_count(x->trace)) continue;
-        const struct thread_state *thread = &x->threads[finding->thread];
-        char name[128], where[768];
+        if (finding->thread_count == 0 || finding->threads[0].thread >= snag_trace_thread_count(x->trace)) continue;
+        const struct thread_state *thread = &x->threads[finding->threads[0].thread];
+        char name[128], message[4096];
         snprintf(name, sizeof name, "%s: %s", finding->kind, finding->subkind);
         instant_begin(x, name, "finding", thread->pid, thread->info->tid, "t", finding->time_ns);
         json_key_string(&x->json, "severity", snag_severity_name(finding->severity));
         json_key(&x->json, "occurrences");
         json_uint(&x->json, finding->occurrences);
-        struct lock_entry *lock = find_lock(x, finding->process, finding->lock_class, finding->lock_address, 0);
-        if (lock) {
-            json_key_string(&x->json, "lock", lock_label(x, lock));
-            json_key_string(&x->json, "lock_id", lock_id(x, lock));
+        json_key_string(&x->json, "message",
+                        snag_finding_message(x->trace, x->stats, x->names, finding, message, sizeof message));
+        json_key(&x->json, "threads");
+        json_begin_array(&x->json);
+        for (size_t entry = 0; entry < finding->thread_count; entry++) {
+            const struct snag_finding_thread *involved = &finding->threads[entry];
+            if (involved->thread >= snag_trace_thread_count(x->trace)) continue;
+            json_begin_object(&x->json);
+            json_key_int(&x->json, "pid", x->threads[involved->thread].pid);
+            json_key_int(&x->json, "tid", x->threads[involved->thread].info->tid);
+            json_key_string(&x->json, "role", involved->role);
+            json_end_object(&x->json);
         }
-        json_key_string(&x->json, "type", snag_class_name(finding->lock_class));
-        if (finding->holder_thread < snag_trace_thread_count(x->trace)) {
-            json_key_int(&x->json, "holder_tid", x->threads[finding->holder_thread].info->tid);
-            snag_names_site_text(x->names, finding->process, finding->holder_site, where, sizeof where);
-            json_key_string(&x->json, "holder_site", where);
+        json_end_array(&x->json);
+        json_key(&x->json, "locks");
+        json_begin_array(&x->json);
+        for (size_t entry = 0; entry < finding->lock_count; entry++) {
+            const struct snag_finding_lock *involved = &finding->locks[entry];
+            struct lock_entry *lock =
+                find_lock(x, involved->process, involved->object_class, involved->address, involved->instance);
+            json_begin_object(&x->json);
+            json_key_string(&x->json, "type", snag_class_name(involved->object_class));
+            if (lock) {
+                json_key_string(&x->json, "label", lock_label(x, lock));
+                json_key_string(&x->json, "id", lock_id(x, lock));
+            }
+            json_end_object(&x->json);
         }
-        if (finding->blocked_thread < snag_trace_thread_count(x->trace)) {
-            json_key_int(&x->json, "child_pid", snag_trace_process(x->trace, finding->child_process)->pid);
-            json_key_int(&x->json, "blocked_tid", x->threads[finding->blocked_thread].info->tid);
-            snag_names_site_text(x->names, finding->child_process, finding->blocked_site, where, sizeof where);
-            json_key_string(&x->json, "blocked_site", where);
-        }
+        json_end_array(&x->json);
         json_end_object(&x->json); /* args */
         json_end_object(&x->json);
     }
@@ -833,7 +847,7 @@ static int write_export(FILE *out, const char *output_name, const char *path, co
 {
     static char buffer[1 << 20];
     setvbuf(out, buffer, _IOFBF, sizeof buffer);
-    struct exporter x = {.trace = trace, .names = names, .json = {.out = out}};
+    struct exporter x = {.trace = trace, .stats = stats, .names = names, .json = {.out = out}};
     bool out_of_memory = build_lock_table(&x, stats) || export_chrome(&x, path, findings);
     exporter_free(&x);
     int write_error = fflush(out) != 0 ? errno : 0;

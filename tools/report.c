@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "json.h"
 #include "snag/findings.h"
+#include "snag/findings_text.h"
 #include "snag/lockstats.h"
 #include "snag/names.h"
 #include "snag/text.h"
@@ -229,51 +230,6 @@ static void print_process_tree(FILE *out, const struct snag_trace *trace, size_t
 
 /* ---- findings ---- */
 
-static int thread_tid(const struct snag_trace *trace, uint32_t thread)
-{
-    const struct snag_thread_info *info = snag_trace_thread(trace, thread);
-    return info ? info->tid : 0;
-}
-
-/* A lock as it appears in a finding: its label, found via its statistics. */
-static const char *finding_lock_label(const struct snag_lockstats *stats, struct snag_names *names,
-                                      const struct snag_finding *finding, char *out, size_t size)
-{
-    for (size_t index = 0; index < snag_lockstats_lock_count(stats); index++) {
-        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
-        if (lock->process == finding->process && lock->address == finding->lock_address &&
-            lock->object_class == finding->lock_class)
-            return snag_names_lock_label(names, lock, out, size);
-    }
-    snprintf(out, size, "%s at 0x%" PRIx64, snag_class_name(finding->lock_class), finding->lock_address);
-    return out;
-}
-
-/* One sentence that says what happened, with names and places. */
-static void finding_message(const struct snag_trace *trace, const struct snag_lockstats *stats,
-                            struct snag_names *names, const struct snag_finding *finding, char *out, size_t size)
-{
-    char label[512], taken[768], waits[768];
-    finding_lock_label(stats, names, finding, label, sizeof label);
-    snag_names_site_text(names, finding->process, finding->holder_site, taken, sizeof taken);
-    const struct snag_process_info *process = snag_trace_process(trace, finding->process);
-    int length = snprintf(out, size,
-                          "process %d forked (thread %d) while its thread %d held %s (taken at %s); the child "
-                          "inherits it locked, with no thread to unlock it",
-                          process->pid, thread_tid(trace, finding->thread), thread_tid(trace, finding->holder_thread),
-                          label, taken);
-    if (length < 0 || (size_t)length >= size) return;
-    if (finding->blocked_thread != SNAG_NO_INDEX) {
-        const struct snag_process_info *child = snag_trace_process(trace, finding->child_process);
-        snag_names_site_text(names, finding->child_process, finding->blocked_site, waits, sizeof waits);
-        snprintf(out + length, size - (size_t)length, ": child %d then blocked on it for good at %s", child->pid,
-                 waits);
-    } else {
-        snprintf(out + length, size - (size_t)length, " (the child did not need it this time: %u fork%s)",
-                 finding->occurrences, finding->occurrences == 1 ? "" : "s");
-    }
-}
-
 static void print_findings(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
                            struct snag_names *names, const struct snag_findings *findings)
 {
@@ -282,11 +238,67 @@ static void print_findings(FILE *out, const struct snag_trace *trace, const stru
     if (count == 0) fprintf(out, "  none\n");
     for (size_t index = 0; index < count; index++) {
         const struct snag_finding *finding = snag_finding(findings, index);
-        char message[2048], safe[2048];
-        finding_message(trace, stats, names, finding, message, sizeof message);
+        char message[4096];
         fprintf(out, "  [%s] %s/%s: %s\n", snag_severity_name(finding->severity), finding->kind, finding->subkind,
-                snag_text_sanitize(message, safe, sizeof safe));
+                snag_finding_message(trace, stats, names, finding, message, sizeof message));
     }
+}
+
+static void json_lock_index(struct json *json, uint32_t lock)
+{
+    if (lock == SNAG_NO_INDEX) json_null(json);
+    else json_uint(json, lock);
+}
+
+static void json_site_text(struct json *json, struct snag_names *names, uint32_t process, uint64_t site)
+{
+    char text[768];
+    if (!site) json_null(json);
+    else json_string(json, snag_names_site_text(names, process, site, text, sizeof text));
+}
+
+static void json_finding_thread(struct json *json, const struct snag_trace *trace, struct snag_names *names,
+                                const struct snag_finding_thread *thread)
+{
+    const struct snag_thread_info *info = snag_trace_thread(trace, thread->thread);
+    json_begin_object(json);
+    json_key(json, "tid");
+    json_int(json, info->tid);
+    json_key(json, "pid");
+    json_int(json, snag_trace_process(trace, info->process)->pid);
+    json_key(json, "role");
+    json_string(json, thread->role);
+    json_key(json, "holds");
+    json_lock_index(json, thread->holds);
+    json_key(json, "wants");
+    json_lock_index(json, thread->wants);
+    json_key(json, "held_at");
+    json_site_text(json, names, info->process, thread->held_at);
+    json_key(json, "waits_at");
+    json_site_text(json, names, info->process, thread->waits_at);
+    json_key(json, "since_ns");
+    json_uint(json, thread->since_ns);
+    if (thread->signalled_by != SNAG_NO_INDEX) {
+        const struct snag_thread_info *signaller = snag_trace_thread(trace, thread->signalled_by);
+        json_key(json, "signalled_by");
+        json_begin_object(json);
+        json_key(json, "tid");
+        json_int(json, signaller->tid);
+        json_key(json, "at");
+        json_site_text(json, names, signaller->process, thread->signalled_at);
+        json_key(json, "time_ns");
+        json_uint(json, thread->signalled_ns);
+        json_end_object(json);
+    }
+    json_end_object(json);
+}
+
+/* The finding's stacks: none until the stacks API resolves the ids its
+ * threads carry (held_stack, waits_stack); then one entry per id. */
+static void json_finding_stacks(struct json *json)
+{
+    json_begin_array(json);
+    json_end_array(json);
 }
 
 static void json_findings(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats,
@@ -296,7 +308,7 @@ static void json_findings(struct json *json, const struct snag_trace *trace, con
     json_begin_array(json);
     for (size_t index = 0; index < snag_findings_count(findings); index++) {
         const struct snag_finding *finding = snag_finding(findings, index);
-        char text[2048];
+        char text[4096];
         json_begin_object(json);
         json_key(json, "kind");
         json_string(json, finding->kind);
@@ -310,39 +322,28 @@ static void json_findings(struct json *json, const struct snag_trace *trace, con
         json_uint(json, finding->time_ns);
         json_key(json, "occurrences");
         json_uint(json, finding->occurrences);
-        finding_message(trace, stats, names, finding, text, sizeof text);
         json_key(json, "message");
-        json_string(json, text);
+        json_string(json, snag_finding_message(trace, stats, names, finding, text, sizeof text));
         json_key(json, "threads");
         json_begin_array(json);
-        const uint32_t involved[] = {finding->thread, finding->holder_thread, finding->blocked_thread};
-        for (size_t thread = 0; thread < 3; thread++) {
-            if (involved[thread] == SNAG_NO_INDEX) continue;
-            const struct snag_thread_info *info = snag_trace_thread(trace, involved[thread]);
-            json_begin_object(json);
-            json_key(json, "tid");
-            json_int(json, info->tid);
-            json_key(json, "pid");
-            json_int(json, snag_trace_process(trace, info->process)->pid);
-            json_key(json, "role");
-            json_string(json, thread == 0 ? "forked" : thread == 1 ? "held the lock" : "blocked in the child");
-            json_end_object(json);
-        }
+        for (size_t thread = 0; thread < finding->thread_count; thread++)
+            json_finding_thread(json, trace, names, &finding->threads[thread]);
         json_end_array(json);
         json_key(json, "locks");
         json_begin_array(json);
-        json_begin_object(json);
-        json_key(json, "type");
-        json_string(json, snag_class_name(finding->lock_class));
-        json_key(json, "label");
-        json_string(json, finding_lock_label(stats, names, finding, text, sizeof text));
-        json_key(json, "address");
-        json_uint(json, finding->lock_address);
-        json_end_object(json);
+        for (size_t lock = 0; lock < finding->lock_count; lock++) {
+            json_begin_object(json);
+            json_key(json, "type");
+            json_string(json, snag_class_name(finding->locks[lock].object_class));
+            json_key(json, "label");
+            json_string(json, snag_finding_lock_label(names, stats, &finding->locks[lock], text, sizeof text));
+            json_key(json, "address");
+            json_uint(json, finding->locks[lock].address);
+            json_end_object(json);
+        }
         json_end_array(json);
-        json_key(json, "stacks"); /* full stacks come with the findings work (libunwind) */
-        json_begin_array(json);
-        json_end_array(json);
+        json_key(json, "stacks");
+        json_finding_stacks(json);
         json_key(json, "child_pid");
         if (finding->child_process == SNAG_NO_INDEX) json_null(json);
         else json_int(json, snag_trace_process(trace, finding->child_process)->pid);

@@ -1,13 +1,13 @@
 /* The findings screen: what the findings analysis (snag/findings.h) proves
  * or points at in the trace, most severe first; Enter shows the moment on
  * the timeline. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "screen.h"
 #include "snag/findings.h"
+#include "snag/findings_text.h"
 
 struct findings_screen {
     struct screen base;
@@ -23,7 +23,8 @@ static const struct key_binding findings_bindings[] = {
     {NULL, NULL, 0},
 };
 
-#define LINES_PER_FINDING 3
+/* A heading, then the finding's message wrapped over the lines left. */
+#define LINES_PER_FINDING 4
 
 static const struct snag_findings *findings_of(struct findings_screen *screen)
 {
@@ -34,25 +35,40 @@ static const struct snag_findings *findings_of(struct findings_screen *screen)
     return screen->findings;
 }
 
-static int tid_of(const struct model *model, uint32_t thread)
+/* Draws `text` from (x, y) over at most `lines` lines of `width` columns,
+ * breaking between words; the last line takes what is left (and is cut). */
+static void draw_wrapped(struct canvas *canvas, int x, int y, int width, int lines, const char *text)
 {
-    const struct snag_thread_info *info = model_thread(model, thread);
-    return info ? info->tid : 0;
-}
-
-static const char *lock_of(struct model *model, const struct snag_finding *finding, char *out, size_t size)
-{
-    uint32_t object = object_table_find(model->objects, finding->process, finding->lock_class, finding->lock_address);
-    if (object != OBJECT_NONE) snprintf(out, size, "%s", model_object_label(model, object));
-    else snprintf(out, size, "%s at 0x%" PRIx64, snag_class_name(finding->lock_class), finding->lock_address);
-    return out;
+    char line[4096];
+    for (int row = 0; row < lines && *text; row++) {
+        size_t fits = 0, length = strlen(text);
+        if (row == lines - 1 || canvas_text_width(text) <= width) {
+            fits = length;
+        } else {
+            /* the longest run of whole words that fits */
+            for (size_t end = 1; end <= length && end < sizeof line; end++) {
+                if (text[end] != ' ' && text[end] != '\0') continue;
+                memcpy(line, text, end);
+                line[end] = '\0';
+                if (canvas_text_width(line) > width) break;
+                fits = end;
+            }
+            if (fits == 0) fits = length; /* one word wider than the line: cut it */
+        }
+        if (fits >= sizeof line) fits = sizeof line - 1;
+        memcpy(line, text, fits);
+        line[fits] = '\0';
+        canvas_put_text(canvas, x, y + row, width, line, STYLE_NORMAL);
+        text += fits;
+        while (*text == ' ') text++;
+    }
 }
 
 static void draw_finding(struct findings_screen *screen, struct canvas *canvas, struct rect area, int y,
                          const struct snag_finding *finding, int selected)
 {
     struct model *model = screen->base.model;
-    char when[32], lock[512], site[768];
+    char when[32], message[4096];
     enum style style = selected ? STYLE_SELECTED : STYLE_NORMAL;
     canvas_fill(canvas, area.x, y, area.width, ' ', style);
     canvas_printf(canvas, area.x, y, area.width, style, "[%s] %s/%s at %s in pid %d, %u time%s",
@@ -60,16 +76,13 @@ static void draw_finding(struct findings_screen *screen, struct canvas *canvas, 
                   model_time_text(finding->time_ns, when, sizeof when),
                   snag_trace_process(model->trace, finding->process)->pid, finding->occurrences,
                   finding->occurrences == 1 ? "" : "s");
-    canvas_printf(canvas, area.x, y + 1, area.width, STYLE_NORMAL, "  thread %d %s while thread %d held %s (taken at %s)",
-                  tid_of(model, finding->thread), strcmp(finding->kind, "fork_hazard") == 0 ? "forked" : "acted",
-                  tid_of(model, finding->holder_thread),
-                  lock_of(model, finding, lock, sizeof lock),
-                  model_site_text(model, finding->process, finding->holder_site, site, sizeof site));
-    if (finding->blocked_thread != SNAG_NO_INDEX && finding->child_process != SNAG_NO_INDEX)
-        canvas_printf(canvas, area.x, y + 2, area.width, STYLE_NORMAL, "  then thread %d of pid %d blocked on it for good at %s",
-                      tid_of(model, finding->blocked_thread),
-                      snag_trace_process(model->trace, finding->child_process)->pid,
-                      model_site_text(model, finding->child_process, finding->blocked_site, site, sizeof site));
+    struct snag_names *names = model_names(model);
+    if (!names) {
+        canvas_put_text(canvas, area.x + 2, y + 1, area.width - 2, "out of memory naming it", STYLE_WARNING);
+        return;
+    }
+    snag_finding_message(model->trace, model_lockstats(model), names, finding, message, sizeof message);
+    draw_wrapped(canvas, area.x + 2, y + 1, area.width - 2, LINES_PER_FINDING - 1, message);
 }
 
 static void findings_draw(struct screen *base, struct canvas *canvas, struct rect area)
@@ -116,7 +129,7 @@ static struct key_outcome findings_handle(struct screen *base, const struct inpu
         break;
     case VK_ENTER: {
         const struct snag_finding *finding = snag_finding(findings, screen->selected);
-        model_select_lane(base->model, finding->thread);
+        if (finding->thread_count) model_select_lane(base->model, finding->threads[0].thread);
         model_set_cursor(base->model, finding->time_ns);
         return key_show(SCREEN_TIMELINE);
     }

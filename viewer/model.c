@@ -264,7 +264,7 @@ void model_play_advance(struct model *model, uint64_t wall_ns)
 
 /* ---- names ---- */
 
-static struct snag_names *names_of(struct model *model)
+struct snag_names *model_names(struct model *model)
 {
     if (!model->names) model->names = snag_names_new(model->trace);
     return model->names;
@@ -299,7 +299,7 @@ char *model_process_label(const struct model *model, uint32_t process, char *out
 
 const char *model_site_text(struct model *model, uint32_t process, uint64_t site, char *out, size_t size)
 {
-    struct snag_names *names = names_of(model);
+    struct snag_names *names = model_names(model);
     if (!names) {
         snprintf(out, size, "0x%" PRIx64, site);
         return out;
@@ -309,7 +309,7 @@ const char *model_site_text(struct model *model, uint32_t process, uint64_t site
 
 const char *model_lock_label(struct model *model, const struct snag_lock_stats *lock, char *out, size_t size)
 {
-    struct snag_names *names = names_of(model);
+    struct snag_names *names = model_names(model);
     if (names) return snag_names_lock_label(names, lock, out, size);
     snprintf(out, size, "%s at 0x%" PRIx64, snag_class_name(lock->object_class), lock->address);
     return out;
@@ -340,7 +340,7 @@ static char *make_object_label(struct model *model, uint32_t id)
         .init_site = object->init_site,
         .first_site = object->first_site,
     };
-    struct snag_names *names = names_of(model);
+    struct snag_names *names = model_names(model);
     if (names) snag_names_lock_label(names, &lock, label, sizeof label);
     else snprintf(label, sizeof label, "%s at 0x%" PRIx64, snag_class_name(object->object_class), object->address);
     return strdup(label);

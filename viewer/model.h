@@ -79,6 +79,8 @@ void model_play_speed(struct model *model, int faster);
 /* Advances a playing cursor by wall_ns of wall time; stops at the end. */
 void model_play_advance(struct model *model, uint64_t wall_ns);
 
+/* The names module (symbols), made on first use; NULL if out of memory. */
+struct snag_names *model_names(struct model *model);
 /* Names, sanitised for display. */
 const char *model_object_label(struct model *model, uint32_t object);
 char *model_lane_label(const struct model *model, uint32_t lane, char *out, size_t size);

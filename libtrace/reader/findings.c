@@ -1,139 +1,17 @@
-/* Findings computed offline from the events (see snag/findings.h). */
-#include "snag/findings.h"
+/* The findings list (see snag/findings.h): the analyses add to it through
+ * findings_build.h; this file owns the list, runs them and orders the result. */
+#include "findings_build.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_HOLDERS 4 /* per lock: rwlock readers beyond that are not tracked */
-
-/* Who holds a lock right now, replayed from the events. */
-struct holding {
-    uint32_t process;
-    uint8_t object_class;
-    uint64_t address;
-    uint32_t threads[MAX_HOLDERS];
-    uint32_t depth[MAX_HOLDERS];
-    uint64_t sites[MAX_HOLDERS];
-    uint32_t count;
-};
-
-/* What each thread is blocked on at the end of the trace, if anything. */
-struct pending_wait {
-    bool active;
-    uint8_t object_class;
-    uint64_t object;
-    uint64_t site;
-};
 
 struct snag_findings {
     struct snag_finding *items;
     size_t count, capacity;
-    /* replay state */
-    struct holding *holdings;
-    size_t holding_count, holding_capacity;
-    size_t *table; /* open addressing: holding index + 1 */
-    size_t table_size;
-    struct pending_wait *waits;
 };
 
-static bool is_lock_class(uint8_t object_class)
-{
-    return object_class == SNAG_CLASS_MUTEX || object_class == SNAG_CLASS_RWLOCK || object_class == SNAG_CLASS_SPIN;
-}
-
-static size_t hash(uint32_t process, uint8_t object_class, uint64_t address)
-{
-    uint64_t key = address ^ ((uint64_t)process << 40) ^ ((uint64_t)object_class << 36);
-    key ^= key >> 31;
-    key *= UINT64_C(0x9E3779B97F4A7C15);
-    return (size_t)(key ^ (key >> 29));
-}
-
-static int rehash(struct snag_findings *findings)
-{
-    size_t size = findings->table_size ? findings->table_size * 2 : 256;
-    size_t *table = calloc(size, sizeof *table);
-    if (!table) return -1;
-    for (size_t index = 0; index < findings->holding_count; index++) {
-        const struct holding *holding = &findings->holdings[index];
-        size_t slot = hash(holding->process, holding->object_class, holding->address) & (size - 1);
-        while (table[slot]) slot = (slot + 1) & (size - 1);
-        table[slot] = index + 1;
-    }
-    free(findings->table);
-    findings->table = table;
-    findings->table_size = size;
-    return 0;
-}
-
-static struct holding *holding_for(struct snag_findings *findings, const struct snag_event *event)
-{
-    if ((findings->holding_count + 1) * 2 > findings->table_size && rehash(findings)) return NULL;
-    size_t mask = findings->table_size - 1;
-    size_t slot = hash(event->process, event->object_class, event->object) & mask;
-    while (findings->table[slot]) {
-        struct holding *holding = &findings->holdings[findings->table[slot] - 1];
-        if (holding->process == event->process && holding->object_class == event->object_class &&
-            holding->address == event->object)
-            return holding;
-        slot = (slot + 1) & mask;
-    }
-    if (findings->holding_count == findings->holding_capacity) {
-        size_t capacity = findings->holding_capacity ? findings->holding_capacity * 2 : 256;
-        struct holding *bigger = realloc(findings->holdings, capacity * sizeof *bigger);
-        if (!bigger) return NULL;
-        findings->holdings = bigger;
-        findings->holding_capacity = capacity;
-    }
-    struct holding *holding = &findings->holdings[findings->holding_count];
-    memset(holding, 0, sizeof *holding);
-    holding->process = event->process;
-    holding->object_class = event->object_class;
-    holding->address = event->object;
-    findings->table[slot] = ++findings->holding_count;
-    return holding;
-}
-
-static void replay(struct snag_findings *findings, const struct snag_event *event)
-{
-    struct pending_wait *wait = &findings->waits[event->thread];
-    switch (event->op) {
-    case SNAG_OP_WAIT:
-    case SNAG_OP_WAIT_SHARED:
-        *wait = (struct pending_wait){true, event->object_class, event->object, event->site};
-        return;
-    case SNAG_OP_WAKE:
-    case SNAG_OP_FAILED: wait->active = false; return;
-    case SNAG_OP_ACQUIRE:
-    case SNAG_OP_ACQUIRE_SHARED: wait->active = false; break;
-    case SNAG_OP_RELEASE: break;
-    default: return;
-    }
-    if (!is_lock_class(event->object_class)) return;
-    struct holding *holding = holding_for(findings, event);
-    if (!holding) return;
-    uint32_t index = 0;
-    while (index < holding->count && holding->threads[index] != event->thread) index++;
-    if (event->op == SNAG_OP_RELEASE) {
-        if (index == holding->count || --holding->depth[index] > 0) return;
-        holding->count--;
-        holding->threads[index] = holding->threads[holding->count];
-        holding->depth[index] = holding->depth[holding->count];
-        holding->sites[index] = holding->sites[holding->count];
-        return;
-    }
-    if (index == holding->count) {
-        if (holding->count == MAX_HOLDERS) return;
-        holding->threads[index] = event->thread;
-        holding->depth[index] = 0;
-        holding->sites[index] = event->site;
-        holding->count++;
-    }
-    holding->depth[index]++;
-}
-
-static struct snag_finding *add_finding(struct snag_findings *findings)
+struct snag_finding *findings_add(struct snag_findings *findings, const char *kind, const char *subkind,
+                                  int severity, uint32_t process, uint64_t time_ns)
 {
     if (findings->count == findings->capacity) {
         size_t capacity = findings->capacity ? findings->capacity * 2 : 16;
@@ -143,80 +21,55 @@ static struct snag_finding *add_finding(struct snag_findings *findings)
         findings->capacity = capacity;
     }
     struct snag_finding *finding = &findings->items[findings->count++];
-    memset(finding, 0, sizeof *finding);
-    finding->child_process = SNAG_NO_INDEX;
-    finding->blocked_thread = SNAG_NO_INDEX;
+    *finding = (struct snag_finding){
+        .kind = kind,
+        .subkind = subkind,
+        .severity = severity,
+        .process = process,
+        .time_ns = time_ns,
+        .occurrences = 1,
+        .child_process = SNAG_NO_INDEX,
+    };
     return finding;
 }
 
-/* The forked child's process index: forked from `parent`, with that pid. */
-static uint32_t child_of(const struct snag_trace *trace, const struct snag_process_event *fork_event)
+struct snag_finding *findings_at(struct snag_findings *findings, size_t index)
 {
-    for (size_t index = 0; index < snag_trace_process_count(trace); index++) {
-        const struct snag_process_info *process = snag_trace_process(trace, index);
-        if (process->pid == fork_event->pid && process->forked && process->parent == fork_event->process)
-            return (uint32_t)index;
-    }
-    return SNAG_NO_INDEX;
+    return index < findings->count ? &findings->items[index] : NULL;
 }
 
-/* At a fork: every lock held by another thread of the forking process. */
-static void check_fork(struct snag_findings *findings, const struct snag_trace *trace,
-                       const struct snag_process_event *fork_event)
+bool finding_lock_same(const struct snag_finding_lock *left, const struct snag_finding_lock *right)
 {
-    for (size_t index = 0; index < findings->holding_count; index++) {
-        const struct holding *holding = &findings->holdings[index];
-        if (holding->process != fork_event->process) continue;
-        for (uint32_t holder = 0; holder < holding->count; holder++) {
-            if (holding->threads[holder] == fork_event->thread) continue; /* the forker's own: its child has it */
-            struct snag_finding *finding = NULL;
-            for (size_t existing = 0; existing < findings->count && !finding; existing++) {
-                struct snag_finding *candidate = &findings->items[existing];
-                if (candidate->process == holding->process && candidate->lock_address == holding->address &&
-                    candidate->lock_class == holding->object_class)
-                    finding = candidate;
-            }
-            if (!finding) {
-                finding = add_finding(findings);
-                if (!finding) return;
-                finding->kind = "fork_hazard";
-                finding->subkind = "lock_held_at_fork";
-                finding->severity = SNAG_SEVERITY_LOW;
-                finding->process = fork_event->process;
-                finding->time_ns = fork_event->time_ns;
-                finding->thread = fork_event->thread;
-                finding->lock_class = holding->object_class;
-                finding->lock_address = holding->address;
-                finding->holder_thread = holding->threads[holder];
-                finding->holder_site = holding->sites[holder];
-            }
-            finding->occurrences++;
-            if (finding->child_process == SNAG_NO_INDEX) finding->child_process = child_of(trace, fork_event);
-            break; /* one holder is enough to name */
-        }
-    }
+    return left->process == right->process && left->object_class == right->object_class &&
+           left->address == right->address && left->instance == right->instance;
 }
 
-/* A child that blocked on the inherited lock and never got it: the hazard bit. */
-static void check_children(struct snag_findings *findings, const struct snag_trace *trace)
+uint32_t finding_add_lock(struct snag_finding *finding, const struct snag_finding_lock *lock)
 {
-    for (size_t index = 0; index < findings->count; index++) {
-        struct snag_finding *finding = &findings->items[index];
-        for (size_t child = 0; child < snag_trace_process_count(trace); child++) {
-            const struct snag_process_info *process = snag_trace_process(trace, child);
-            if (!process->forked || process->parent != finding->process) continue;
-            for (uint32_t local = 0; local < process->thread_count; local++) {
-                uint32_t thread = process->first_thread + local;
-                const struct pending_wait *wait = &findings->waits[thread];
-                if (!wait->active || wait->object != finding->lock_address || wait->object_class != finding->lock_class)
-                    continue;
-                finding->severity = SNAG_SEVERITY_HIGH;
-                finding->child_process = (uint32_t)child;
-                finding->blocked_thread = thread;
-                finding->blocked_site = wait->site;
-            }
-        }
-    }
+    for (size_t index = 0; index < finding->lock_count; index++)
+        if (finding_lock_same(&finding->locks[index], lock)) return (uint32_t)index;
+    /* Findings name a handful of locks: growing one at a time is enough. */
+    struct snag_finding_lock *bigger = realloc(finding->locks, (finding->lock_count + 1) * sizeof *bigger);
+    if (!bigger) return SNAG_NO_INDEX;
+    finding->locks = bigger;
+    finding->locks[finding->lock_count] = *lock;
+    return (uint32_t)finding->lock_count++;
+}
+
+struct snag_finding_thread *finding_add_thread(struct snag_finding *finding, uint32_t thread, const char *role)
+{
+    struct snag_finding_thread *bigger = realloc(finding->threads, (finding->thread_count + 1) * sizeof *bigger);
+    if (!bigger) return NULL;
+    finding->threads = bigger;
+    struct snag_finding_thread *entry = &finding->threads[finding->thread_count++];
+    *entry = (struct snag_finding_thread){
+        .thread = thread,
+        .role = role,
+        .holds = SNAG_NO_INDEX,
+        .wants = SNAG_NO_INDEX,
+        .signalled_by = SNAG_NO_INDEX,
+    };
+    return entry;
 }
 
 static int compare_findings(const void *left, const void *right)
@@ -230,36 +83,10 @@ struct snag_findings *snag_findings_compute(const struct snag_trace *trace)
 {
     struct snag_findings *findings = calloc(1, sizeof *findings);
     if (!findings) return NULL;
-    size_t threads = snag_trace_thread_count(trace);
-    findings->waits = calloc(threads ? threads : 1, sizeof *findings->waits);
-    struct snag_event_cursor *cursor = snag_events_all(trace);
-    if (!findings->waits || !cursor || rehash(findings)) {
-        snag_event_cursor_free(cursor);
+    if (findings_fork_hazards(findings, trace)) {
         snag_findings_free(findings);
         return NULL;
     }
-    /* Events and forks in one time order: a fork sees the locks held just before it. */
-    size_t forks = snag_trace_process_event_count(trace), next_fork = 0;
-    struct snag_event event;
-    int more = snag_event_next(cursor, &event);
-    for (;;) {
-        const struct snag_process_event *fork_event = NULL;
-        while (next_fork < forks && !fork_event) {
-            const struct snag_process_event *candidate = snag_trace_process_event(trace, next_fork);
-            if (candidate->kind == SNAG_PROCESS_FORK) fork_event = candidate;
-            else next_fork++;
-        }
-        if (fork_event && (!more || fork_event->time_ns <= event.time_ns)) {
-            check_fork(findings, trace, fork_event);
-            next_fork++;
-            continue;
-        }
-        if (!more) break;
-        replay(findings, &event);
-        more = snag_event_next(cursor, &event);
-    }
-    snag_event_cursor_free(cursor);
-    check_children(findings, trace);
     if (findings->count > 1) qsort(findings->items, findings->count, sizeof *findings->items, compare_findings);
     return findings;
 }
@@ -267,10 +94,11 @@ struct snag_findings *snag_findings_compute(const struct snag_trace *trace)
 void snag_findings_free(struct snag_findings *findings)
 {
     if (!findings) return;
+    for (size_t index = 0; index < findings->count; index++) {
+        free(findings->items[index].threads);
+        free(findings->items[index].locks);
+    }
     free(findings->items);
-    free(findings->holdings);
-    free(findings->table);
-    free(findings->waits);
     free(findings);
 }
 

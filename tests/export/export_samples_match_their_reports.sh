@@ -29,7 +29,7 @@ export_sample()
         "$(jqr "$it_sample.summary.json" '[.exits[] | sub(" [(].*"; "")] | join(",")')"
     assert_eq "$it_sample: findings (kind: subkind, severity, lock, pid, time)" \
         "$(jqr "$it_sample.report.json" '[.findings[] | "\(.kind): \(.subkind) \(.severity) \(.locks[0]["label"]) \(.pid) \(.time_ns)"] | sort | join(",")')" \
-        "$(jqr "$it_sample.summary.json" '[.findings[] | "\(.name) \(.args.severity) \(.args.lock) \(.pid) \(.ts)"] | sort | join(",")')"
+        "$(jqr "$it_sample.summary.json" '[.findings[] | "\(.name) \(.args.severity) \(.args.locks[0].label) \(.pid) \(.ts)"] | sort | join(",")')"
 }
 
 # figure SAMPLE LABEL FIELD: the report's FIELD of the lock labelled LABEL.
@@ -94,7 +94,10 @@ done <stripes.txt
 export_sample fork_while_locked
 assert_eq "fork_while_locked: findings" 1 "$(jqr fork_while_locked.summary.json '.findings | length')"
 assert_eq "fork_while_locked: the finding, on the thread that forked" \
-    "fork_hazard: lock_held_at_fork high log_lock $(jqr fork_while_locked.report.json '.findings[0].threads[] | select(.role == "forked") | .tid')" \
-    "$(jqr fork_while_locked.summary.json '.findings[0] | "\(.name) \(.args.severity) \(.args.lock) \(.tid)"')"
+    "fork_hazard: lock_held_at_fork high log_lock $(jqr fork_while_locked.report.json '.findings[0].threads[] | select(.role == "forker") | .tid')" \
+    "$(jqr fork_while_locked.summary.json '.findings[0] | "\(.name) \(.args.severity) \(.args.locks[0].label) \(.tid)"')"
+assert_eq "fork_while_locked: the finding's message, as the report's" \
+    "$(jqr fork_while_locked.report.json '.findings[0].message')" \
+    "$(jqr fork_while_locked.summary.json '.findings[0].args.message')"
 export_sample fork_with_atfork
 assert_eq "fork_with_atfork: findings" 0 "$(jqr fork_with_atfork.summary.json '.findings | length')"

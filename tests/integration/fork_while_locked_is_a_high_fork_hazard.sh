@@ -12,8 +12,18 @@ assert_eq "findings" 1 "$(jqr report.json '.findings | length')"
 assert_eq "kind/subkind/severity" "fork_hazard/lock_held_at_fork/high" \
     "$(jqr report.json '.findings[0] | "\(.kind)/\(.subkind)/\(.severity)"')"
 assert_eq "the lock" "log_lock" "$(jqr report.json '.findings[0].locks[0]["label"]')"
-assert_eq "the threads' roles" "forked,held the lock,blocked in the child" \
+assert_eq "the threads' roles" "forker,holder,waiter" \
     "$(jqr report.json '[.findings[0].threads[].role] | join(",")')"
+assert_eq "the holder holds and the waiter wants the lock" "0,null,null,0" \
+    "$(jqr report.json '[.findings[0].threads[1].holds, .findings[0].threads[1].wants, .findings[0].threads[2].holds, .findings[0].threads[2].wants] | map(tostring) | join(",")')"
+case $(jqr report.json '.findings[0].threads[1].held_at') in
+logger_thread\ \(fork_while_locked.c:*) ;;
+*) fail "the holder's site is not logger_thread: $(jq -c '.findings[0].threads[1]' report.json)" ;;
+esac
+case $(jqr report.json '.findings[0].threads[2].waits_at') in
+write_log_line\ \(fork_while_locked.c:*) ;;
+*) fail "the waiter's site is not write_log_line: $(jq -c '.findings[0].threads[2]' report.json)" ;;
+esac
 parent=$(jqr report.json '[.processes[] | select(.argv[0] | endswith("fork_while_locked"))][0].pid') || exit 1
 child=$(jqr report.json '.findings[0].child_pid') || exit 1
 assert_eq "the finding's process is the parent" "$parent" "$(jqr report.json '.findings[0].pid')"

@@ -101,15 +101,27 @@ static void fork_while_another_thread_holds_a_lock_that_the_child_then_waits_for
     assert_string_equal(finding->kind, "fork_hazard");
     assert_string_equal(finding->subkind, "lock_held_at_fork");
     assert_int_equal(finding->severity, SNAG_SEVERITY_HIGH);
-    assert_int_equal(finding->lock_address, LOG_LOCK);
-    assert_int_equal(finding->lock_class, SNAG_CLASS_MUTEX);
-    assert_int_equal(thread_of(trace, finding->holder_thread)->tid, 200);
-    assert_int_equal(finding->holder_site, LOGGER_SITE);
-    assert_int_equal(thread_of(trace, finding->thread)->tid, 100);
+    assert_int_equal(finding->lock_count, 1);
+    assert_int_equal(finding->locks[0].address, LOG_LOCK);
+    assert_int_equal(finding->locks[0].object_class, SNAG_CLASS_MUTEX);
+    assert_int_equal(snag_trace_process(trace, finding->locks[0].process)->pid, 100);
+    assert_int_equal(finding->thread_count, 3);
+    const struct snag_finding_thread *forker = &finding->threads[0], *holder = &finding->threads[1],
+                                     *waiter = &finding->threads[2];
+    assert_string_equal(forker->role, "forker");
+    assert_int_equal(thread_of(trace, forker->thread)->tid, 100);
+    assert_int_equal(forker->holds, SNAG_NO_INDEX);
+    assert_string_equal(holder->role, "holder");
+    assert_int_equal(thread_of(trace, holder->thread)->tid, 200);
+    assert_int_equal(holder->holds, 0);
+    assert_int_equal(holder->held_at, LOGGER_SITE);
+    assert_int_equal(holder->since_ns, 100);
+    assert_string_equal(waiter->role, "waiter");
+    assert_int_equal(thread_of(trace, waiter->thread)->tid, 101);
+    assert_int_equal(waiter->wants, 0);
+    assert_int_equal(waiter->waits_at, CHILD_SITE);
     assert_int_equal(snag_trace_process(trace, finding->process)->pid, 100);
     assert_int_equal(snag_trace_process(trace, finding->child_process)->pid, 101);
-    assert_int_equal(thread_of(trace, finding->blocked_thread)->tid, 101);
-    assert_int_equal(finding->blocked_site, CHILD_SITE);
     assert_int_equal(finding->occurrences, 1);
     snag_findings_free(findings);
     snag_trace_close(trace);
@@ -123,7 +135,7 @@ static void fork_while_held_is_low_when_the_child_never_needs_the_lock(void **st
     assert_int_equal(snag_findings_count(findings), 1);
     const struct snag_finding *finding = snag_finding(findings, 0);
     assert_int_equal(finding->severity, SNAG_SEVERITY_LOW);
-    assert_int_equal(finding->blocked_thread, SNAG_NO_INDEX);
+    assert_int_equal(finding->thread_count, 2); /* forker and holder: no waiter */
     assert_int_equal(snag_trace_process(trace, finding->child_process)->pid, 101);
     snag_findings_free(findings);
     snag_trace_close(trace);

@@ -1,7 +1,7 @@
 #!/bin/sh
-# The findings screen lists what the findings analysis found: for
-# fork_while_locked, the fork while log_lock was held and the child stuck
-# on it; Enter shows that moment on the timeline, with the forking thread
+# The findings screen lists what the findings analysis found, each with
+# the report's message wrapped under its heading: for fork_while_locked,
+# the fork while log_lock was held and the child stuck on it; Enter shows that moment on the timeline, with the forking thread
 # selected and the child's lane waiting ('#') until it was reaped. A trace
 # without findings says so.
 . "$(dirname "$0")/viewer_lib.sh"
@@ -13,13 +13,16 @@ report_json trace report.json
 time_ns=$(jqr report.json '.findings[0].time_ns')
 parent=$(jqr report.json '.processes[0].pid')
 
-view_dump findings.txt --screen findings trace
+view_dump findings.txt --size 160x40 --screen findings trace
 assert_file_has findings.txt "[high] fork_hazard/lock_held_at_fork" "the finding"
 assert_file_has findings.txt "in pid $parent" "its process"
-grep -q "^  thread $parent forked while thread [0-9]* held log_lock (taken at " findings.txt ||
-    fail "no line on the fork and the lock: $(cat findings.txt)"
-grep -q "^  then thread [0-9]* of pid [0-9]* blocked on it for good at write_log_line" findings.txt ||
-    fail "no line on the stuck child: $(cat findings.txt)"
+# The message's lines, joined again, are the report's message.
+shown=$(grep -A3 "fork_hazard/lock_held_at_fork" findings.txt | tail -n 3 | sed 's/^  //' | tr '\n' ' ' | sed 's/ *$//')
+assert_eq "the message under the heading" "$(jqr report.json '.findings[0].message')" "$shown"
+case $shown in
+"process $parent forked (thread $parent) while its thread "*" held log_lock (taken at "*"blocked on it for good at write_log_line"*) ;;
+*) fail "the message does not name the fork, the lock and the stuck child: $shown" ;;
+esac
 
 view_dump timeline.txt --screen findings --keys '<Enter>' trace
 assert_file_has timeline.txt "[Timeline]" "Enter shows the timeline"

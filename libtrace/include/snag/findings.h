@@ -1,14 +1,18 @@
 /* Findings: problems the trace proves or points at, computed offline from
- * the events. Each has a kind (and subkind), a severity, where and when it
- * happened, and the threads and locks involved; the report and export turn
- * them into words with the names module.
+ * the events by several analyses into one list. Each finding has a kind
+ * (and subkind), a severity, the process and time it is about, and two
+ * lists: the threads involved, each with its role, the lock it holds and the
+ * lock it wants and where; and those locks. snag/findings_text.h turns a
+ * finding into its one-sentence message.
  *
- * Kinds computed now:
+ * Kinds:
  *   fork_hazard / lock_held_at_fork: a process forked while another of its
  *     threads held a lock. The child inherits the lock held, with no thread
  *     to release it. Severity high when the child then blocked on that lock
  *     and never got it; low when it did not (a latent hazard). One finding
- *     per (process, lock), counting every fork that met it.
+ *     per (process, lock), counting every fork that met it. Threads:
+ *     "forker" (threads[0]), "holder" (holds the lock), and "waiter" (a
+ *     child's thread that wants it for good) when it bit.
  */
 #ifndef SNAG_FINDINGS_H
 #define SNAG_FINDINGS_H
@@ -23,27 +27,52 @@ enum snag_finding_severity {
     SNAG_SEVERITY_HIGH = 2, /* it happened: a thread is stuck because of it */
 };
 
+/* A lock a finding is about. `instance` tells apart successive objects at
+ * one address (as snag_lock_stats.instance: +1 per re-initialisation). */
+struct snag_finding_lock {
+    uint32_t process;
+    uint8_t object_class; /* enum snag_object_class */
+    uint64_t address;
+    uint32_t instance;
+};
+
+/* A thread a finding is about, and its part in it. Lock fields index the
+ * finding's locks; sites are call-site return addresses (0 if unknown) in
+ * the thread's own process; stacks are ids from snag_event.stack (0 if none
+ * was captured). */
+struct snag_finding_thread {
+    uint32_t thread;       /* trace-wide thread index */
+    const char *role;      /* "forker", "holder", "waiter", "first", "second", ... (per kind) */
+    uint32_t holds;        /* the lock it holds, SNAG_NO_INDEX if none */
+    uint32_t wants;        /* the lock it waits for or took next, SNAG_NO_INDEX if none */
+    uint64_t held_at;      /* where it took `holds` */
+    uint32_t held_stack;
+    uint64_t waits_at;     /* where it waits for (or took) `wants` */
+    uint32_t waits_stack;
+    uint64_t since_ns;     /* since when: it waits for `wants`, or, with none, it holds `holds` */
+    /* For a wait on a condvar or semaphore: who last signalled or posted it. */
+    uint32_t signalled_by; /* thread index, SNAG_NO_INDEX if nobody did */
+    uint64_t signalled_at; /* site */
+    uint64_t signalled_ns;
+};
+
 struct snag_finding {
-    const char *kind;         /* "fork_hazard" */
-    const char *subkind;      /* "lock_held_at_fork" */
+    const char *kind;         /* "fork_hazard", ... */
+    const char *subkind;      /* "lock_held_at_fork", ... */
     int severity;             /* enum snag_finding_severity */
-    uint32_t process;         /* the process it is about (the parent that forked) */
+    uint32_t process;         /* the process it is about (fork_hazard: the parent that forked) */
     uint64_t time_ns;         /* when it first happened */
-    uint32_t thread;          /* the thread that acted (forked) */
-    uint32_t occurrences;     /* how many times (forks) it happened */
-    /* the lock, and the thread that held it */
-    uint8_t lock_class;       /* enum snag_object_class */
-    uint64_t lock_address;
-    uint32_t holder_thread;
-    uint64_t holder_site;     /* where the holder took it */
-    /* the consequence, if it bit: the child and its thread stuck on the lock */
-    uint32_t child_process;   /* SNAG_NO_INDEX if none */
-    uint32_t blocked_thread;  /* SNAG_NO_INDEX if none */
-    uint64_t blocked_site;    /* where it waits */
+    uint32_t occurrences;     /* how many times it happened */
+    uint32_t child_process;   /* fork_hazard: the forked child; SNAG_NO_INDEX if none */
+    /* threads[0] is the thread that acted: where export and viewer place the finding. */
+    struct snag_finding_thread *threads;
+    size_t thread_count;
+    struct snag_finding_lock *locks;
+    size_t lock_count;
 };
 
 struct snag_findings;
-/* NULL only when out of memory. */
+/* Runs every analysis. NULL only when out of memory. */
 struct snag_findings *snag_findings_compute(const struct snag_trace *trace);
 void snag_findings_free(struct snag_findings *findings);
 size_t snag_findings_count(const struct snag_findings *findings);

@@ -1,0 +1,136 @@
+/* Findings in words (see snag/findings_text.h). */
+#include "snag/findings_text.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "snag/text.h"
+
+#define LABEL_SIZE 512
+#define SITE_SIZE 768
+
+const char *snag_finding_lock_label(struct snag_names *names, const struct snag_lockstats *stats,
+                                    const struct snag_finding_lock *lock, char *out, size_t size)
+{
+    for (size_t index = 0; stats && index < snag_lockstats_lock_count(stats); index++) {
+        const struct snag_lock_stats *known = snag_lockstats_lock(stats, index);
+        if (known->process == lock->process && known->address == lock->address &&
+            known->object_class == lock->object_class && known->instance == lock->instance)
+            return snag_names_lock_label(names, known, out, size);
+    }
+    snprintf(out, size, "%s at 0x%" PRIx64, snag_class_name(lock->object_class), lock->address);
+    return out;
+}
+
+/* A sentence grown piece by piece; a piece that does not fit is cut. */
+struct sentence {
+    char *text;
+    size_t size, length;
+};
+
+static void say(struct sentence *sentence, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct sentence *sentence, const char *format, ...)
+{
+    if (sentence->length + 1 >= sentence->size) return;
+    va_list args;
+    va_start(args, format);
+    int written = vsnprintf(sentence->text + sentence->length, sentence->size - sentence->length, format, args);
+    va_end(args);
+    if (written < 0) return;
+    sentence->length += (size_t)written;
+    if (sentence->length >= sentence->size) sentence->length = sentence->size - 1;
+}
+
+struct wording {
+    const struct snag_trace *trace;
+    const struct snag_lockstats *stats;
+    struct snag_names *names;
+    const struct snag_finding *finding;
+};
+
+static int tid_of(const struct wording *words, const struct snag_finding_thread *thread)
+{
+    const struct snag_thread_info *info = snag_trace_thread(words->trace, thread->thread);
+    return info ? info->tid : 0;
+}
+
+static const char *label_of(const struct wording *words, uint32_t lock, char *out, size_t size)
+{
+    if (lock >= words->finding->lock_count) {
+        snprintf(out, size, "(no lock)");
+        return out;
+    }
+    return snag_finding_lock_label(words->names, words->stats, &words->finding->locks[lock], out, size);
+}
+
+/* A site of a thread, in its own process's code. */
+static const char *site_of(const struct wording *words, const struct snag_finding_thread *thread, uint64_t site,
+                           char *out, size_t size)
+{
+    const struct snag_thread_info *info = snag_trace_thread(words->trace, thread->thread);
+    return snag_names_site_text(words->names, info ? info->process : words->finding->process, site, out, size);
+}
+
+static const struct snag_finding_thread *thread_in_role(const struct snag_finding *finding, const char *role)
+{
+    for (size_t index = 0; index < finding->thread_count; index++)
+        if (strcmp(finding->threads[index].role, role) == 0) return &finding->threads[index];
+    return NULL;
+}
+
+static void say_fork_hazard(struct sentence *sentence, const struct wording *words)
+{
+    const struct snag_finding *finding = words->finding;
+    const struct snag_finding_thread *forker = thread_in_role(finding, "forker");
+    const struct snag_finding_thread *holder = thread_in_role(finding, "holder");
+    const struct snag_finding_thread *waiter = thread_in_role(finding, "waiter");
+    if (!forker || !holder) return;
+    char label[LABEL_SIZE], taken[SITE_SIZE], waits[SITE_SIZE];
+    say(sentence,
+        "process %d forked (thread %d) while its thread %d held %s (taken at %s); the child inherits it locked, "
+        "with no thread to unlock it",
+        snag_trace_process(words->trace, finding->process)->pid, tid_of(words, forker), tid_of(words, holder),
+        label_of(words, holder->holds, label, sizeof label),
+        site_of(words, holder, holder->held_at, taken, sizeof taken));
+    if (waiter && finding->child_process != SNAG_NO_INDEX)
+        say(sentence, ": child %d then blocked on it for good at %s",
+            snag_trace_process(words->trace, finding->child_process)->pid,
+            site_of(words, waiter, waiter->waits_at, waits, sizeof waits));
+    else
+        say(sentence, " (the child did not need it this time: %u fork%s)", finding->occurrences,
+            finding->occurrences == 1 ? "" : "s");
+}
+
+/* Kinds without their own words yet: what is known, listed. */
+static void say_in_general(struct sentence *sentence, const struct wording *words)
+{
+    const struct snag_finding *finding = words->finding;
+    char label[LABEL_SIZE], site[SITE_SIZE];
+    say(sentence, "%s (%s) in process %d", finding->kind, finding->subkind,
+        snag_trace_process(words->trace, finding->process)->pid);
+    for (size_t index = 0; index < finding->thread_count; index++) {
+        const struct snag_finding_thread *thread = &finding->threads[index];
+        say(sentence, "; thread %d (%s)", tid_of(words, thread), thread->role);
+        if (thread->holds != SNAG_NO_INDEX)
+            say(sentence, " holds %s (taken at %s)", label_of(words, thread->holds, label, sizeof label),
+                site_of(words, thread, thread->held_at, site, sizeof site));
+        if (thread->wants != SNAG_NO_INDEX)
+            say(sentence, " wants %s (at %s)", label_of(words, thread->wants, label, sizeof label),
+                site_of(words, thread, thread->waits_at, site, sizeof site));
+    }
+}
+
+const char *snag_finding_message(const struct snag_trace *trace, const struct snag_lockstats *stats,
+                                 struct snag_names *names, const struct snag_finding *finding, char *out,
+                                 size_t size)
+{
+    char raw[4096];
+    struct sentence sentence = {raw, sizeof raw, 0};
+    raw[0] = '\0';
+    const struct wording words = {trace, stats, names, finding};
+    if (strcmp(finding->kind, "fork_hazard") == 0) say_fork_hazard(&sentence, &words);
+    if (sentence.length == 0) say_in_general(&sentence, &words);
+    return snag_text_sanitize(raw, out, size);
+}
