@@ -83,7 +83,8 @@ struct snag_findings *snag_findings_compute(const struct snag_trace *trace)
 {
     struct snag_findings *findings = calloc(1, sizeof *findings);
     if (!findings) return NULL;
-    if (findings_fork_hazards(findings, trace)) {
+    if (findings_fork_hazards(findings, trace) || findings_deadlocks(findings, trace) ||
+        findings_hangs(findings, trace)) {
         snag_findings_free(findings);
         return NULL;
     }

@@ -27,5 +27,7 @@ struct snag_finding_thread *finding_add_thread(struct snag_finding *finding, uin
 
 /* The analyses, each in its own file. Each returns 0, or -1 when out of memory. */
 int findings_fork_hazards(struct snag_findings *findings, const struct snag_trace *trace); /* fork_hazard.c */
+int findings_deadlocks(struct snag_findings *findings, const struct snag_trace *trace);   /* deadlock_findings.c */
+int findings_hangs(struct snag_findings *findings, const struct snag_trace *trace);       /* hang_findings.c */
 
 #endif

@@ -103,6 +103,81 @@ static void say_fork_hazard(struct sentence *sentence, const struct wording *wor
             finding->occurrences == 1 ? "" : "s");
 }
 
+static const char *wait_verb(uint8_t object_class)
+{
+    switch (object_class) {
+    case SNAG_CLASS_COND: return "waits on";
+    case SNAG_CLASS_SEM: return "waits on";
+    case SNAG_CLASS_BARRIER: return "waits at";
+    default: return "waits for";
+    }
+}
+
+/* The thread of the finding that runs `thread_index`, for "joins thread N". */
+static int joined_tid(const struct wording *words, const struct snag_finding_lock *lock)
+{
+    for (size_t index = 0; index < snag_trace_thread_count(words->trace); index++) {
+        const struct snag_thread_info *info = snag_trace_thread(words->trace, index);
+        if (info->process == lock->process && info->pthread_self == lock->address) return info->tid;
+    }
+    return 0;
+}
+
+/* What one waiting thread of a deadlock or hang waits for, and since when. */
+static void say_waiter(struct sentence *sentence, const struct wording *words, const struct snag_finding_thread *thread)
+{
+    char label[LABEL_SIZE], site[SITE_SIZE];
+    const struct snag_finding_lock *lock =
+        thread->wants < words->finding->lock_count ? &words->finding->locks[thread->wants] : NULL;
+    say(sentence, "thread %d", tid_of(words, thread));
+    if (lock && lock->object_class == SNAG_CLASS_THREAD)
+        say(sentence, " joins thread %d", joined_tid(words, lock));
+    else if (lock)
+        say(sentence, " %s %s", wait_verb(lock->object_class), label_of(words, thread->wants, label, sizeof label));
+    say(sentence, " at %s", site_of(words, thread, thread->waits_at, site, sizeof site));
+    if (thread->holds != SNAG_NO_INDEX)
+        say(sentence, " while holding %s (taken at %s)", label_of(words, thread->holds, label, sizeof label),
+            site_of(words, thread, thread->held_at, site, sizeof site));
+    if (lock && (lock->object_class == SNAG_CLASS_COND || lock->object_class == SNAG_CLASS_SEM)) {
+        if (thread->signalled_by == SNAG_NO_INDEX)
+            say(sentence, ", never %s by anyone", lock->object_class == SNAG_CLASS_COND ? "signalled" : "posted");
+        else {
+            const struct snag_thread_info *by = snag_trace_thread(words->trace, thread->signalled_by);
+            double gap_ms = ((double)thread->since_ns - (double)thread->signalled_ns) / 1e6;
+            say(sentence, ", last %s by thread %d at %s %.3f ms %s it began to wait",
+                lock->object_class == SNAG_CLASS_COND ? "signalled" : "posted", by ? by->tid : 0,
+                snag_names_site_text(words->names, by ? by->process : lock->process, thread->signalled_at, site,
+                                     sizeof site),
+                gap_ms < 0 ? -gap_ms : gap_ms, gap_ms >= 0 ? "before" : "after");
+        }
+    }
+}
+
+static void say_deadlock(struct sentence *sentence, const struct wording *words)
+{
+    const struct snag_finding *finding = words->finding;
+    say(sentence, "%s in process %d: ",
+        finding->thread_count == 1 ? "a thread waits for a lock it holds itself" : "threads wait for each other",
+        snag_trace_process(words->trace, finding->process)->pid);
+    for (size_t index = 0; index < finding->thread_count; index++) {
+        if (index) say(sentence, "; ");
+        say_waiter(sentence, words, &finding->threads[index]);
+    }
+}
+
+static void say_hang(struct sentence *sentence, const struct wording *words)
+{
+    const struct snag_finding *finding = words->finding;
+    const struct snag_process_info *process = snag_trace_process(words->trace, finding->process);
+    say(sentence, "every thread of process %d was blocked, and none could wake another, for %.1f s until it ended",
+        process->pid, (double)(process->end_ns - finding->time_ns) / 1e9);
+    if (strcmp(finding->subkind, "lost_wakeup") == 0) say(sentence, " (a wake-up was lost: signalled before the wait)");
+    for (size_t index = 0; index < finding->thread_count; index++) {
+        say(sentence, "; ");
+        say_waiter(sentence, words, &finding->threads[index]);
+    }
+}
+
 /* Kinds without their own words yet: what is known, listed. */
 static void say_in_general(struct sentence *sentence, const struct wording *words)
 {
@@ -131,6 +206,8 @@ const char *snag_finding_message(const struct snag_trace *trace, const struct sn
     raw[0] = '\0';
     const struct wording words = {trace, stats, names, finding};
     if (strcmp(finding->kind, "fork_hazard") == 0) say_fork_hazard(&sentence, &words);
+    else if (strcmp(finding->kind, "deadlock") == 0) say_deadlock(&sentence, &words);
+    else if (strcmp(finding->kind, "hang") == 0) say_hang(&sentence, &words);
     if (sentence.length == 0) say_in_general(&sentence, &words);
     return snag_text_sanitize(raw, out, size);
 }

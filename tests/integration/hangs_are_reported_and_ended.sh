@@ -13,11 +13,20 @@ assert_file_has run.err "(consumer) waits on condition variable" "the consumer"
 assert_file_has run.err "joins thread" "main joining the consumer"
 assert_file_has run.err "snag: ended process" "the ending"
 assert_eq "nothing printed: it never got that far" "" "$(cat run.out)"
+report_json lost.trace lost.json
+assert_eq "the finding" "hang/lost_wakeup" "$(jqr lost.json '[.findings[] | "\(.kind)/\(.subkind)"] | join(",")')"
+case $(jqr lost.json '.findings[0].message') in
+*"waits on item_ready at consume (lost_wakeup.c:"*"last signalled by thread "*" at produce (lost_wakeup.c:"*"before it began to wait"*) ;;
+*) fail "the lost wake-up is not explained: $(jqr lost.json '.findings[0].message')" ;;
+esac
 
 with_timeout 30 "$SNAG" run -q --hang-timeout=1 -o barrier.trace -- "$SAMPLES/barrier_one_too_many" >run.out 2>run.err
 RUN_STATUS=$?
 assert_run_status "barrier_one_too_many ends with snag's hang status" 121
 assert_eq "both workers wait at the barrier" 2 "$(grep -c 'waits at barrier' run.err)"
+report_json barrier.trace barrier.json
+assert_eq "the finding" "hang/all_threads_blocked" "$(jqr barrier.json '[.findings[] | "\(.kind)/\(.subkind)"] | join(",")')"
+assert_eq "its threads" 3 "$(jqr barrier.json '.findings[0].threads | length')"
 
 # A hang shorter than the timeout is no hang: the program ends by itself.
 with_timeout 30 "$SNAG" run -q --hang-timeout=1 -o sleeper.trace -- python3 -c '
