@@ -25,7 +25,9 @@ int snag_export_main(int argc, char **argv);
  * 0 or an exit status. */
 int snag_report_open(const char *path, struct snag_trace **trace, struct snag_lockstats **stats,
                      struct snag_names **names);
-/* The few lines `snag run` prints after the program ends. */
-void snag_report_summary(const char *path, int rows);
+/* The few lines `snag run` prints after the program ends (not when quiet),
+ * and how many findings are of a kind in `fail_on` (a comma-separated list,
+ * "any" for all; NULL: none); -1 if the trace cannot be read. */
+int snag_report_summary(const char *path, int rows, int quiet, const char *fail_on);
 
 #endif

@@ -610,31 +610,61 @@ int snag_report_main(int argc, char **argv)
     return 0;
 }
 
-void snag_report_summary(const char *path, int rows)
+/* Is `kind` in the comma-separated list (or is "any" there)? */
+static int kind_listed(const char *list, const char *kind)
+{
+    size_t length = strlen(kind);
+    for (const char *word = list; *word;) {
+        const char *end = strchrnul(word, ',');
+        size_t size = (size_t)(end - word);
+        if ((size == length && strncmp(word, kind, length) == 0) || (size == 3 && strncmp(word, "any", 3) == 0))
+            return 1;
+        word = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+int snag_report_summary(const char *path, int rows, int quiet, const char *fail_on)
 {
     struct snag_trace *trace;
     struct snag_lockstats *stats;
     struct snag_names *names;
     char safe[4096];
     snag_text_sanitize(path, safe, sizeof safe);
-    if (snag_report_open(path, &trace, &stats, &names)) return;
-    fprintf(stderr, "snag: trace in %s: %zu process%s, %zu thread%s, %" PRIu64 " events\n", safe,
-            snag_trace_process_count(trace), snag_trace_process_count(trace) == 1 ? "" : "es",
-            snag_trace_thread_count(trace), snag_trace_thread_count(trace) == 1 ? "" : "s",
-            snag_trace_event_count(trace));
-    int shown = 0;
-    for (size_t index = 0; index < snag_lockstats_lock_count(stats) && shown < rows; index++) {
-        const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
-        if (!is_lock(lock) || lock->contended == 0) continue;
-        if (shown++ == 0) fprintf(stderr, "snag: most contended:\n");
-        char label[512], waited[32];
-        fprintf(stderr, "  %-8s %-40s %" PRIu64 " of %" PRIu64 " acquisitions waited, %s in all\n",
-                snag_class_name(lock->object_class), snag_names_lock_label(names, lock, label, sizeof label),
-                lock->contended, lock->acquisitions, snag_text_duration(lock->wait_ns_total, waited, sizeof waited));
+    if (snag_report_open(path, &trace, &stats, &names)) return -1;
+    struct snag_findings *findings = snag_findings_compute(trace);
+    int failing = findings ? 0 : -1;
+    for (size_t index = 0; fail_on && findings && index < snag_findings_count(findings); index++)
+        failing += kind_listed(fail_on, snag_finding(findings, index)->kind);
+    if (!quiet) {
+        fprintf(stderr, "snag: trace in %s: %zu process%s, %zu thread%s, %" PRIu64 " events\n", safe,
+                snag_trace_process_count(trace), snag_trace_process_count(trace) == 1 ? "" : "es",
+                snag_trace_thread_count(trace), snag_trace_thread_count(trace) == 1 ? "" : "s",
+                snag_trace_event_count(trace));
+        int shown = 0;
+        for (size_t index = 0; index < snag_lockstats_lock_count(stats) && shown < rows; index++) {
+            const struct snag_lock_stats *lock = snag_lockstats_lock(stats, index);
+            if (!is_lock(lock) || lock->contended == 0) continue;
+            if (shown++ == 0) fprintf(stderr, "snag: most contended:\n");
+            char label[512], waited[32];
+            fprintf(stderr, "  %-8s %-40s %" PRIu64 " of %" PRIu64 " acquisitions waited, %s in all\n",
+                    snag_class_name(lock->object_class), snag_names_lock_label(names, lock, label, sizeof label),
+                    lock->contended, lock->acquisitions, snag_text_duration(lock->wait_ns_total, waited, sizeof waited));
+        }
+        if (shown == 0) fprintf(stderr, "snag: no lock was contended\n");
+        size_t count = findings ? snag_findings_count(findings) : 0;
+        for (size_t index = 0; index < count && (int)index < rows; index++) {
+            const struct snag_finding *finding = snag_finding(findings, index);
+            char message[2048];
+            if (index == 0) fprintf(stderr, "snag: %zu finding%s:\n", count, count == 1 ? "" : "s");
+            fprintf(stderr, "  [%s] %s/%s: %s\n", snag_severity_name(finding->severity), finding->kind,
+                    finding->subkind, snag_finding_message(trace, stats, names, finding, message, sizeof message));
+        }
+        fprintf(stderr, "snag: details: snag report %s\n", safe);
     }
-    if (shown == 0) fprintf(stderr, "snag: no lock was contended\n");
-    fprintf(stderr, "snag: details: snag report %s\n", safe);
+    snag_findings_free(findings);
     snag_names_free(names);
     snag_lockstats_free(stats);
     snag_trace_close(trace);
+    return failing;
 }

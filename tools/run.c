@@ -25,9 +25,7 @@
 #include "commands.h"
 #include "hang_monitor.h"
 #include "snag/exit_status.h"
-#include "snag/findings.h"
 #include "snag/format.h"
-#include "snag/reader.h"
 #include "snag/text.h"
 
 #ifndef SNAG_RELATIVE_LIBDIR
@@ -325,37 +323,6 @@ static int check_fail_on(const char *list)
     return result;
 }
 
-static int list_has(const char *list, const char *kind)
-{
-    size_t length = strlen(kind);
-    for (const char *word = list; *word;) {
-        const char *end = strchrnul(word, ',');
-        if (((size_t)(end - word) == length && strncmp(word, kind, length) == 0) ||
-            ((size_t)(end - word) == 3 && strncmp(word, "any", 3) == 0))
-            return 1;
-        word = *end ? end + 1 : end;
-    }
-    return 0;
-}
-
-/* Findings of a --fail-on kind in the trace: their number, or -1 if the trace cannot be read. */
-static int count_failing_findings(const char *trace_path, const char *kinds)
-{
-    char error[512];
-    struct snag_trace *trace = snag_trace_open(trace_path, error, sizeof error);
-    if (!trace) {
-        fprintf(stderr, "snag: --fail-on: %s\n", error);
-        return -1;
-    }
-    struct snag_findings *findings = snag_findings_compute(trace);
-    int count = findings ? 0 : -1;
-    for (size_t index = 0; findings && index < snag_findings_count(findings); index++)
-        count += list_has(kinds, snag_finding(findings, index)->kind);
-    snag_findings_free(findings);
-    snag_trace_close(trace);
-    return count;
-}
-
 /* Waits for the program, looking at its processes for hangs meanwhile;
  * SIGCHLD (blocked) says when it ended. */
 static void wait_for_program(pid_t pid, int *status, struct hang_monitor *monitor, uint64_t poll_ns)
@@ -598,14 +565,12 @@ int snag_run_main(int argc, char **argv)
     }
     if (write_launcher(trace, &launcher, &entry) != 0)
         fprintf(stderr, "snag: cannot complete %s/%s: %s\n", trace, SNAG_LAUNCHER_FILE, strerror(errno));
-    if (!quiet) snag_report_summary(output, 3);
+    int failing = quiet && !fail_on ? 0 : snag_report_summary(output, 3, quiet, fail_on);
     if (hung_ended) return SNAG_EXIT_HANG;
-    if (fail_on && exit_status == 0) {
-        int failing = count_failing_findings(trace, fail_on);
-        if (failing != 0) {
-            if (failing > 0) fprintf(stderr, "snag: %d finding%s of a kind named in --fail-on\n", failing, failing == 1 ? "" : "s");
-            return SNAG_EXIT_FINDINGS;
-        }
+    if (fail_on && exit_status == 0 && failing != 0) {
+        if (failing > 0)
+            fprintf(stderr, "snag: %d finding%s of a kind named in --fail-on\n", failing, failing == 1 ? "" : "s");
+        return SNAG_EXIT_FINDINGS;
     }
     return exit_status;
 }
