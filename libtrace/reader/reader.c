@@ -573,10 +573,15 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
         return -1;
     }
     uint64_t site_bytes = (uint64_t)header->site_table_entries * 8;
+    /* the call-site table ends where the wait-state table begins, if there is one */
+    uint64_t site_limit = header->wait_table_offset > header->site_table_offset &&
+                                  header->wait_table_offset < header->first_chunk_offset
+                              ? header->wait_table_offset
+                              : header->first_chunk_offset;
     /* each term is bounded before the sum, so nothing wraps */
     if (header->site_table_offset < SNAG_FILE_HEADER_SIZE || header->site_table_offset % 8 ||
         header->site_table_offset > header->first_chunk_offset ||
-        site_bytes > header->first_chunk_offset - header->site_table_offset ||
+        site_bytes > site_limit - header->site_table_offset ||
         header->first_chunk_offset > file->size) {
         set_error(error, error_size, "%s: corrupt header (call-site table at %llu, first chunk at %u, file %zu bytes)",
                   path, (unsigned long long)header->site_table_offset, header->first_chunk_offset, file->size);

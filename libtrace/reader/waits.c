@@ -10,8 +10,10 @@ int snag_wait_table_place(const struct snag_file_header *header, uint64_t file_s
         header->wait_table_entries == 0 || header->wait_table_entries > 65536)
         return -1;
     uint64_t bytes = (uint64_t)header->wait_table_entries * header->wait_slot_size;
-    if (header->wait_table_offset < header->header_size || header->wait_table_offset > file_size ||
-        bytes > file_size - header->wait_table_offset)
+    /* between the header and the first chunk, and inside the file */
+    uint64_t limit = header->first_chunk_offset < file_size ? header->first_chunk_offset : file_size;
+    if (header->wait_table_offset < header->header_size || header->wait_table_offset > limit ||
+        bytes > limit - header->wait_table_offset)
         return -1;
     *offset = header->wait_table_offset;
     *size = bytes;

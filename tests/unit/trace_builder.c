@@ -23,6 +23,7 @@ struct tb_thread {
 struct tb_file {
     struct snag_file_header header;
     uint64_t sites[SNAG_SITE_TABLE_ENTRIES];
+    struct snag_wait_slot wait_slots[SNAG_WAIT_TABLE_ENTRIES];
     uint32_t chunk_size;   /* layout chunk size, fixed at the first chunk */
     uint8_t *chunks;       /* chunk_count * chunk_size bytes */
     size_t chunk_count;
@@ -61,6 +62,9 @@ struct tb_file *tb_begin(int32_t pid, int32_t ppid)
     header->site_table_offset = TB_SITE_TABLE_OFFSET;
     header->site_table_entries = SNAG_SITE_TABLE_ENTRIES;
     header->first_chunk_offset = TB_FIRST_CHUNK_OFFSET;
+    header->wait_table_offset = TB_WAIT_TABLE_OFFSET;
+    header->wait_table_entries = SNAG_WAIT_TABLE_ENTRIES;
+    header->wait_slot_size = sizeof(struct snag_wait_slot);
     return file;
 }
 
@@ -73,6 +77,12 @@ void tb_free(struct tb_file *file)
 }
 
 struct snag_file_header *tb_header(struct tb_file *file) { return &file->header; }
+
+struct snag_wait_slot *tb_wait_slot(struct tb_file *file, unsigned index)
+{
+    if (index >= SNAG_WAIT_TABLE_ENTRIES) tb_die("wait slot out of range");
+    return &file->wait_slots[index];
+}
 
 static struct tb_thread *thread_for(struct tb_file *file, uint32_t index)
 {
@@ -326,6 +336,7 @@ uint8_t *tb_image(const struct tb_file *file, size_t *size)
     if (!image) tb_die("out of memory");
     memcpy(image, &file->header, sizeof file->header); /* the rest of the page stays zero */
     memcpy(image + TB_SITE_TABLE_OFFSET, file->sites, sizeof file->sites);
+    memcpy(image + TB_WAIT_TABLE_OFFSET, file->wait_slots, sizeof file->wait_slots);
     if (chunk_bytes) memcpy(image + TB_FIRST_CHUNK_OFFSET, file->chunks, chunk_bytes);
     return image;
 }

@@ -31,7 +31,8 @@
 
 #define TB_CHUNK_SIZE (64u * 1024u) /* the shim's chunk size */
 #define TB_SITE_TABLE_OFFSET SNAG_FILE_HEADER_SIZE
-#define TB_FIRST_CHUNK_OFFSET (SNAG_FILE_HEADER_SIZE + SNAG_SITE_TABLE_ENTRIES * 8u)
+#define TB_WAIT_TABLE_OFFSET (SNAG_FILE_HEADER_SIZE + SNAG_SITE_TABLE_ENTRIES * 8u)
+#define TB_FIRST_CHUNK_OFFSET (TB_WAIT_TABLE_OFFSET + SNAG_WAIT_TABLE_ENTRIES * (uint32_t)sizeof(struct snag_wait_slot))
 #define TB_ANCHOR_MONOTONIC_NS UINT64_C(1000000000)
 #define TB_ANCHOR_REALTIME_NS UINT64_C(1700000000000000000)
 
@@ -58,6 +59,8 @@ void tb_add_thread(struct tb_file *file, uint32_t thread_index, uint64_t ticks, 
 
 /* The call-site id (1-based) of `address`, adding it to the table. */
 uint16_t tb_site(struct tb_file *file, uint64_t address);
+/* Slot `index` of the file's wait-state table (all free until set). */
+struct snag_wait_slot *tb_wait_slot(struct tb_file *file, unsigned index);
 /* Puts `address` in call-site slot `id` (1..16384) directly. */
 void tb_set_site(struct tb_file *file, uint16_t id, uint64_t address);
 
