@@ -382,44 +382,18 @@ static bool summary_finish(struct lane *lane, struct summary_builder *builder)
 
 static uint64_t clamp_time(uint64_t time) { return time < TIME_LIMIT_NS ? time : TIME_LIMIT_NS; }
 
-/* When each process was reaped by its parent's wait (0: never seen), the
- * child being the newest image of the pid started before the wait. */
-static uint64_t *reaped_times(const struct snag_trace *trace)
-{
-    size_t processes = snag_trace_process_count(trace);
-    uint64_t *reaped = calloc(processes ? processes : 1, sizeof *reaped);
-    if (!reaped) return NULL;
-    for (size_t index = 0; index < snag_trace_process_event_count(trace); index++) {
-        const struct snag_process_event *event = snag_trace_process_event(trace, index);
-        if (event->kind != SNAG_PROCESS_WAITED) continue;
-        size_t child = processes;
-        for (size_t candidate = 0; candidate < processes; candidate++) {
-            const struct snag_process_info *info = snag_trace_process(trace, candidate);
-            if (info->pid == event->pid && info->start_ns <= event->time_ns &&
-                (child == processes || info->start_ns >= snag_trace_process(trace, child)->start_ns))
-                child = candidate;
-        }
-        if (child < processes && !reaped[child]) reaped[child] = event->time_ns;
-    }
-    return reaped;
-}
-
-/* The time a lane covers: the thread's life. A thread whose end nobody
- * recorded lived at least until its process was reaped (killed by SIGKILL,
- * its own file says nothing after its last event; the reader ends it
- * there); if nobody saw its process end (still running, or killed and never
- * reaped in the trace), until the trace ends. Either way it stays in the
- * state its events left it in, rather than vanish at its last event: a
- * child stuck on a lock inherited at fork shows its wait. */
-static void lane_span(const struct snag_trace *trace, const uint64_t *reaped, uint32_t thread, uint64_t *start,
-                      uint64_t *end)
+/* The time a lane covers: the thread's life (the reader ends a thread
+ * killed with its process when its parent's wait saw it gone). A thread
+ * whose end nobody saw (still running, or killed and never reaped in the
+ * trace) lasts until the trace ends, in the state its events left it in,
+ * rather than vanish at its last event. */
+static void lane_span(const struct snag_trace *trace, uint32_t thread, uint64_t *start, uint64_t *end)
 {
     const struct snag_thread_info *info = snag_trace_thread(trace, thread);
     const struct snag_process_info *process = snag_trace_process(trace, info->process);
     *start = clamp_time(info->start_ns);
     *end = clamp_time(info->end_ns);
-    if (info->exit_how < 0 && reaped[info->process] > *end) *end = clamp_time(reaped[info->process]);
-    else if (info->exit_how < 0 && process->exit_kind == SNAG_EXIT_UNKNOWN) *end = clamp_time(snag_trace_end_ns(trace));
+    if (info->exit_how < 0 && process->exit_kind == SNAG_EXIT_UNKNOWN) *end = clamp_time(snag_trace_end_ns(trace));
     if (*end < *start) *end = *start;
 }
 
@@ -485,10 +459,10 @@ static void note_first_use(struct object_table *objects, uint32_t id, const stru
 }
 
 static bool build_lane(struct lane_index *index, const struct snag_trace *trace, struct object_table *objects,
-                       const uint64_t *reaped, uint32_t thread)
+                       uint32_t thread)
 {
     struct lane *lane = &index->lanes[thread];
-    lane_span(trace, reaped, thread, &lane->start_ns, &lane->end_ns);
+    lane_span(trace, thread, &lane->start_ns, &lane->end_ns);
 
     struct summary_builder summary = {.shift = index->bucket_shift};
     summary.first = summary.current = lane->start_ns >> summary.shift;
@@ -574,19 +548,17 @@ struct lane_index *lane_index_build(const struct snag_trace *trace, struct objec
     index->mark = OBJECT_NONE;
     /* The finest bucket: a power of two chosen so that all lanes' lives
      * together take about one bucket per EVENTS_PER_BUCKET events. */
-    uint64_t *reaped = reaped_times(trace);
-    bool ok = reaped != NULL;
+    bool ok = true;
     uint64_t lifetimes = 0;
-    for (size_t thread = 0; ok && thread < lanes; thread++) {
+    for (size_t thread = 0; thread < lanes; thread++) {
         uint64_t start, end;
-        lane_span(trace, reaped, (uint32_t)thread, &start, &end);
+        lane_span(trace, (uint32_t)thread, &start, &end);
         lifetimes += end - start;
     }
     uint64_t budget = snag_trace_event_count(trace) / EVENTS_PER_BUCKET;
     if (budget < MIN_BUCKETS) budget = MIN_BUCKETS;
     while (index->bucket_shift < 58 && (lifetimes >> index->bucket_shift) > budget) index->bucket_shift++;
-    for (size_t thread = 0; ok && thread < lanes; thread++) ok = build_lane(index, trace, objects, reaped, (uint32_t)thread);
-    free(reaped);
+    for (size_t thread = 0; ok && thread < lanes; thread++) ok = build_lane(index, trace, objects, (uint32_t)thread);
     if (!ok) {
         lane_index_free(index);
         snprintf(error, error_size, "out of memory indexing the trace");

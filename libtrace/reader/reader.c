@@ -769,7 +769,15 @@ static void apply_waited_status(struct snag_trace *trace, const struct snag_proc
         child->exit_kind = SNAG_EXIT_SIGNAL;
         child->exit_value = status & 0x7f;
     }
-    if (child->end_ns > event->time_ns) child->end_ns = event->time_ns;
+    /* One that never reached exit or the shim's destructor (killed while
+     * blocked: its last record is where it stopped, not where it ended) was
+     * alive until the wait saw it gone, and so were its threads that did
+     * not exit. */
+    if (trace->files[child->index].header.end_ticks == 0) {
+        if (child->end_ns < event->time_ns) child->end_ns = event->time_ns;
+    } else if (child->end_ns > event->time_ns) {
+        child->end_ns = event->time_ns;
+    }
 }
 
 static void finish_process_events(struct snag_trace *trace)
@@ -872,9 +880,6 @@ static void finish(struct snag_trace *trace)
         thread->info.start_ns = thread->has_ticks ? trace_ns(trace, file, thread->first_ticks) : process->start_ns;
         if (thread->info.is_main && process->start_ns < thread->info.start_ns)
             thread->info.start_ns = process->start_ns;
-        /* Without an exit record the thread lived as long as its process. */
-        thread->info.end_ns = thread->has_exit ? trace_ns(trace, file, thread->exit_ticks) : process->end_ns;
-        if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
     }
     for (size_t index = 0; index < trace->module_count; index++) {
         struct snag_module_info *module = &trace->modules[index];
@@ -883,6 +888,15 @@ static void finish(struct snag_trace *trace)
     apply_names(trace);
     inherit_from_parents(trace);
     finish_process_events(trace);
+    /* After the waits: they tell when a killed process really ended. */
+    for (size_t index = 0; index < trace->thread_count; index++) {
+        struct thread_build *thread = &trace->threads[index];
+        const struct snag_process_info *process = &trace->processes[thread->file];
+        /* Without an exit record the thread lived as long as its process. */
+        thread->info.end_ns =
+            thread->has_exit ? trace_ns(trace, &trace->files[thread->file], thread->exit_ticks) : process->end_ns;
+        if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
+    }
 }
 
 struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_size)
