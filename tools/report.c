@@ -160,13 +160,7 @@ struct process_node {
 static size_t chain_of(const struct snag_trace *trace, size_t image, const size_t *node_of)
 {
     const struct snag_process_info *process = snag_trace_process(trace, image);
-    if (process->forked) return SIZE_MAX;
-    for (size_t earlier = image; earlier-- > 0;) {
-        const struct snag_process_info *candidate = snag_trace_process(trace, earlier);
-        if (candidate->pid != process->pid) continue;
-        return candidate->exit_kind == SNAG_EXIT_EXEC ? node_of[earlier] : SIZE_MAX;
-    }
-    return SIZE_MAX;
+    return process->exec_from == SNAG_NO_INDEX ? SIZE_MAX : node_of[process->exec_from];
 }
 
 static void print_node(FILE *out, const struct snag_trace *trace, const struct process_node *nodes, size_t count,
@@ -409,6 +403,20 @@ static void json_processes(struct json *json, const struct snag_trace *trace, co
         json_int(json, process->pid);
         json_key(json, "ppid");
         json_int(json, process->ppid);
+        json_key(json, "image");
+        json_uint(json, process->image_seq);
+        json_key(json, "exec_from");
+        if (process->exec_from == SNAG_NO_INDEX) {
+            json_null(json);
+        } else {
+            const struct snag_process_info *previous = snag_trace_process(trace, process->exec_from);
+            json_begin_object(json);
+            json_key(json, "pid");
+            json_int(json, previous->pid);
+            json_key(json, "image");
+            json_uint(json, previous->image_seq);
+            json_end_object(json);
+        }
         json_key(json, "argv");
         json_begin_array(json);
         for (uint32_t arg = 0; arg < process->argc; arg++) json_string(json, process->argv[arg]);

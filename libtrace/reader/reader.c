@@ -863,6 +863,13 @@ static void finish(struct snag_trace *trace)
     for (size_t index = 0; index < trace->file_count; index++) {
         struct snag_process_info *process = &trace->processes[index];
         process->parent = SNAG_NO_INDEX;
+        /* exec'd from the pid's image just before it, if an exec replaced that one */
+        process->exec_from = SNAG_NO_INDEX;
+        for (size_t earlier = index; !process->forked && earlier-- > 0;) {
+            if (trace->processes[earlier].pid != process->pid) continue;
+            if (trace->processes[earlier].exit_kind == SNAG_EXIT_EXEC) process->exec_from = (uint32_t)earlier;
+            break;
+        }
         int32_t parent_pid = process->forked ? trace->files[index].header.fork_parent_pid : process->ppid;
         for (size_t other = 0; other < trace->file_count; other++) {
             const struct snag_process_info *candidate = &trace->processes[other];

@@ -57,7 +57,7 @@ struct snag_file_header {
     uint64_t anchor_realtime_ns;  /* CLOCK_REALTIME at anchor_ticks */
     int32_t pid;
     int32_t ppid;
-    uint32_t image_seq;       /* 0 for the first image of this pid, +1 per exec */
+    uint32_t image_seq;       /* n of "<pid>.<n>.snag": 0 for the first image of this pid, +1 per later one */
     uint32_t exit_kind;       /* (live) enum snag_exit_kind */
     int32_t exit_value;       /* (live) exit code or signal number */
     uint32_t flags;           /* SNAG_FILE_* */

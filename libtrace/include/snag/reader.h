@@ -34,7 +34,8 @@ struct snag_process_info {
     int32_t pid;
     int32_t ppid;
     uint32_t parent;       /* index of the parent process in the trace, or SNAG_NO_INDEX */
-    uint32_t image_seq;    /* 0 for a pid's first image, then +1 per exec */
+    uint32_t image_seq;    /* 0 for a pid's first image, then +1 per later one (exec, pid reuse) */
+    uint32_t exec_from;    /* index of the image of the same pid that exec'd into this one, or SNAG_NO_INDEX */
     int forked;            /* created by a fork in a traced parent */
     uint32_t argc;
     const char *const *argv; /* raw bytes from the trace: sanitise before display */
