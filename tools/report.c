@@ -392,6 +392,32 @@ static void json_site(struct json *json, struct snag_names *names, uint32_t proc
     json_end_object(json);
 }
 
+/* What the process did to others: forks, execs, spawns, waits. */
+static void json_process_events(struct json *json, const struct snag_trace *trace, uint32_t process)
+{
+    json_key(json, "process_events");
+    json_begin_array(json);
+    for (size_t index = 0; index < snag_trace_process_event_count(trace); index++) {
+        const struct snag_process_event *event = snag_trace_process_event(trace, index);
+        if (event->process != process) continue;
+        json_begin_object(json);
+        json_key(json, "time_ns");
+        json_uint(json, event->time_ns);
+        json_key(json, "tid");
+        json_int(json, snag_trace_thread(trace, event->thread)->tid);
+        json_key(json, "kind");
+        json_string(json, snag_process_event_name(event->kind));
+        json_key(json, "pid");
+        json_int(json, event->pid);
+        json_key(json, "status");
+        json_int(json, event->status);
+        json_key(json, "path");
+        json_string(json, event->path);
+        json_end_object(json);
+    }
+    json_end_array(json);
+}
+
 static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats)
 {
     json_key(json, "processes");
@@ -438,6 +464,7 @@ static void json_processes(struct json *json, const struct snag_trace *trace, co
         json_uint(json, process->end_ns);
         json_key(json, "dropped_records");
         json_uint(json, process->dropped_records);
+        json_process_events(json, trace, (uint32_t)index);
         json_key(json, "threads");
         json_begin_array(json);
         for (uint32_t local = 0; local < process->thread_count; local++) {

@@ -162,6 +162,12 @@ const char *snag_class_name(unsigned object_class)
     return object_class < 8 ? names[object_class] : "unknown";
 }
 
+const char *snag_process_event_name(unsigned kind)
+{
+    static const char *const names[] = {"unknown", "fork", "exec", "exec_failed", "spawn", "wait", "waited"};
+    return kind < 7 ? names[kind] : "unknown";
+}
+
 /* ---- time ---- */
 
 static uint64_t file_monotonic_ns(const struct trace_file *file, uint64_t ticks)

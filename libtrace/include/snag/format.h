@@ -199,7 +199,8 @@ enum snag_process_event_kind {
     SNAG_PROCESS_FORK = 1,        /* pid = the child just forked */
     SNAG_PROCESS_EXEC = 2,        /* about to execve the path; pid = our own */
     SNAG_PROCESS_EXEC_FAILED = 3, /* the exec returned; status = errno */
-    SNAG_PROCESS_SPAWN = 4,       /* posix_spawn made pid (it execs the path) */
+    SNAG_PROCESS_SPAWN = 4,       /* posix_spawn made pid (it execs the path); pid 0: system()/popen()
+                                     ran the path as a shell command, pid unknown (also in WAIT/WAITED) */
     SNAG_PROCESS_WAIT = 5,        /* a blocking wait begins; pid = what was asked (-1 any, >0 one child) */
     SNAG_PROCESS_WAITED = 6,      /* a child was reaped: pid, status = its raw wait status */
 };

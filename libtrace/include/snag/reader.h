@@ -95,6 +95,8 @@ struct snag_process_event {
     int32_t status;     /* WAITED: raw wait status; EXEC_FAILED: errno */
     const char *path;   /* EXEC, SPAWN: what was executed ("" otherwise); untrusted */
 };
+/* pid 0 in SPAWN, WAIT and WAITED: a command run by system() or popen()/pclose(), whose
+ * shell's pid the shim cannot know (see FORMAT.md). */
 size_t snag_trace_process_event_count(const struct snag_trace *trace);
 const struct snag_process_event *snag_trace_process_event(const struct snag_trace *trace, size_t index);
 
@@ -122,5 +124,6 @@ int snag_event_next(struct snag_event_cursor *cursor, struct snag_event *event);
 void snag_event_cursor_free(struct snag_event_cursor *cursor);
 
 const char *snag_class_name(unsigned object_class); /* "mutex", "rwlock", ... */
+const char *snag_process_event_name(unsigned kind); /* "fork", "exec", "spawn", "waited", ... */
 
 #endif
