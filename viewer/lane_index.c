@@ -783,32 +783,35 @@ void lane_index_columns(const struct lane_index *index, uint32_t lane_number, ui
 
 /* ---- events and instants ---- */
 
-int lane_index_next_event(const struct lane_index *index, uint32_t lane_number, uint64_t after_ns, unsigned ops,
-                          struct lane_event *event)
+int lane_index_event_from(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns, uint64_t from_ordinal,
+                          unsigned ops, struct lane_event *event)
 {
     if (lane_number >= index->lane_count) return 0;
     const struct lane *lane = &index->lanes[lane_number];
     if (lane->checkpoint_count == 0) return 0;
-    size_t checkpoint = checkpoints_before(lane, after_ns, true);
+    size_t checkpoint = checkpoints_before(lane, at_ns, false);
     struct decoder decoder;
     decoder_start(&decoder, lane, checkpoint ? checkpoint - 1 : 0);
     while (decoder_next(&decoder, event))
-        if (event->time_ns > after_ns && (ops >> event->op & 1)) return 1;
+        if ((event->time_ns > at_ns || (event->time_ns == at_ns && event->ordinal >= from_ordinal)) &&
+            (ops >> event->op & 1))
+            return 1;
     return 0;
 }
 
-int lane_index_previous_event(const struct lane_index *index, uint32_t lane_number, uint64_t before_ns, unsigned ops,
-                              struct lane_event *event)
+int lane_index_event_before(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,
+                            uint64_t before_ordinal, unsigned ops, struct lane_event *event)
 {
     if (lane_number >= index->lane_count) return 0;
     const struct lane *lane = &index->lanes[lane_number];
-    /* Block by block backwards from the one holding before_ns, until one has a match. */
-    for (size_t checkpoint = checkpoints_before(lane, before_ns, false); checkpoint > 0; checkpoint--) {
+    /* Block by block backwards from the one holding at_ns, until one has a match. */
+    for (size_t checkpoint = checkpoints_before(lane, at_ns, true); checkpoint > 0; checkpoint--) {
         struct decoder decoder;
         decoder_start(&decoder, lane, checkpoint - 1);
         struct lane_event candidate;
         int found = 0;
-        for (int count = 0; count < LANE_BLOCK && decoder_next(&decoder, &candidate) && candidate.time_ns < before_ns;
+        for (int count = 0; count < LANE_BLOCK && decoder_next(&decoder, &candidate) &&
+                            (candidate.time_ns < at_ns || (candidate.time_ns == at_ns && candidate.ordinal < before_ordinal));
              count++)
             if (ops >> candidate.op & 1) {
                 *event = candidate;
@@ -817,6 +820,18 @@ int lane_index_previous_event(const struct lane_index *index, uint32_t lane_numb
         if (found) return 1;
     }
     return 0;
+}
+
+int lane_index_next_event(const struct lane_index *index, uint32_t lane_number, uint64_t after_ns, unsigned ops,
+                          struct lane_event *event)
+{
+    return lane_index_event_from(index, lane_number, after_ns, UINT64_MAX, ops, event);
+}
+
+int lane_index_previous_event(const struct lane_index *index, uint32_t lane_number, uint64_t before_ns, unsigned ops,
+                              struct lane_event *event)
+{
+    return lane_index_event_before(index, lane_number, before_ns, 0, ops, event);
 }
 
 int lane_index_snapshot(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,

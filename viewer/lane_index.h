@@ -97,6 +97,13 @@ int lane_index_next_event(const struct lane_index *index, uint32_t lane, uint64_
                           struct lane_event *event);
 int lane_index_previous_event(const struct lane_index *index, uint32_t lane, uint64_t before_ns, unsigned ops,
                               struct lane_event *event);
+/* The same, between events of one instant: the first event after `at_ns`
+ * or at it with an ordinal >= from_ordinal; the last event before `at_ns`
+ * or at it with an ordinal < before_ordinal. */
+int lane_index_event_from(const struct lane_index *index, uint32_t lane, uint64_t at_ns, uint64_t from_ordinal,
+                          unsigned ops, struct lane_event *event);
+int lane_index_event_before(const struct lane_index *index, uint32_t lane, uint64_t at_ns, uint64_t before_ordinal,
+                            unsigned ops, struct lane_event *event);
 
 /* The lane's state at `at_ns`. 0, or -1 when out of memory. */
 int lane_index_snapshot(const struct lane_index *index, uint32_t lane, uint64_t at_ns, struct lane_snapshot *snapshot);
