@@ -161,13 +161,7 @@ struct process_node {
 static size_t chain_of(const struct snag_trace *trace, size_t image, const size_t *node_of)
 {
     const struct snag_process_info *process = snag_trace_process(trace, image);
-    if (process->forked) return SIZE_MAX;
-    for (size_t earlier = image; earlier-- > 0;) {
-        const struct snag_process_info *candidate = snag_trace_process(trace, earlier);
-        if (candidate->pid != process->pid) continue;
-        return candidate->exit_kind == SNAG_EXIT_EXEC ? node_of[earlier] : SIZE_MAX;
-    }
-    return SIZE_MAX;
+    return process->exec_from == SNAG_NO_INDEX ? SIZE_MAX : node_of[process->exec_from];
 }
 
 static void print_node(FILE *out, const struct snag_trace *trace, const struct process_node *nodes, size_t count,
@@ -399,6 +393,32 @@ static void json_site(struct json *json, struct snag_names *names, uint32_t proc
     json_end_object(json);
 }
 
+/* What the process did to others: forks, execs, spawns, waits. */
+static void json_process_events(struct json *json, const struct snag_trace *trace, uint32_t process)
+{
+    json_key(json, "process_events");
+    json_begin_array(json);
+    for (size_t index = 0; index < snag_trace_process_event_count(trace); index++) {
+        const struct snag_process_event *event = snag_trace_process_event(trace, index);
+        if (event->process != process) continue;
+        json_begin_object(json);
+        json_key(json, "time_ns");
+        json_uint(json, event->time_ns);
+        json_key(json, "tid");
+        json_int(json, snag_trace_thread(trace, event->thread)->tid);
+        json_key(json, "kind");
+        json_string(json, snag_process_event_name(event->kind));
+        json_key(json, "pid");
+        json_int(json, event->pid);
+        json_key(json, "status");
+        json_int(json, event->status);
+        json_key(json, "path");
+        json_string(json, event->path);
+        json_end_object(json);
+    }
+    json_end_array(json);
+}
+
 static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats)
 {
     json_key(json, "processes");
@@ -410,6 +430,20 @@ static void json_processes(struct json *json, const struct snag_trace *trace, co
         json_int(json, process->pid);
         json_key(json, "ppid");
         json_int(json, process->ppid);
+        json_key(json, "image");
+        json_uint(json, process->image_seq);
+        json_key(json, "exec_from");
+        if (process->exec_from == SNAG_NO_INDEX) {
+            json_null(json);
+        } else {
+            const struct snag_process_info *previous = snag_trace_process(trace, process->exec_from);
+            json_begin_object(json);
+            json_key(json, "pid");
+            json_int(json, previous->pid);
+            json_key(json, "image");
+            json_uint(json, previous->image_seq);
+            json_end_object(json);
+        }
         json_key(json, "argv");
         json_begin_array(json);
         for (uint32_t arg = 0; arg < process->argc; arg++) json_string(json, process->argv[arg]);
@@ -431,6 +465,7 @@ static void json_processes(struct json *json, const struct snag_trace *trace, co
         json_uint(json, process->end_ns);
         json_key(json, "dropped_records");
         json_uint(json, process->dropped_records);
+        json_process_events(json, trace, (uint32_t)index);
         json_key(json, "threads");
         json_begin_array(json);
         for (uint32_t local = 0; local < process->thread_count; local++) {

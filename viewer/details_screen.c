@@ -108,7 +108,9 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
                   snag_trace_process(model->trace, thread->process)->pid, lane_index_event_count(model->lanes, lane),
                   precise_time(model->cursor_ns, time, sizeof time));
     struct lane_event current;
-    int found = lane_index_previous_event(model->lanes, lane, model->cursor_ns + 1, LANE_OPS_ALL, &current);
+    /* the event stepped onto, else the last one at or before the cursor */
+    uint64_t before = model->on_event && model->event_lane == lane ? model->event_ordinal + 1 : UINT64_MAX;
+    int found = lane_index_event_before(model->lanes, lane, model->cursor_ns, before, LANE_OPS_ALL, &current);
     int after = 0;
     if (!found) found = after = lane_index_next_event(model->lanes, lane, model->cursor_ns, LANE_OPS_ALL, &current);
     if (!found) {

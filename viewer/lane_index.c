@@ -51,7 +51,7 @@ struct lane {
     size_t held_count;
     struct summary_level *levels;
     unsigned level_count;
-    uint8_t (*buckets)[LANE_STATES]; /* share of the bucket per state, out of 255 */
+    uint8_t *buckets; /* per bucket: the states the thread was in during it, one bit per enum lane_state */
     uint64_t bucket_count;
     uint8_t *mark_bits; /* one bit per bucket: the marked object was used in it */
 };
@@ -65,6 +65,8 @@ struct lane_index {
 };
 
 /* ---- states ---- */
+
+_Static_assert(LANE_STATES <= 8, "a summary bucket keeps one bit per state in a byte");
 
 const char *lane_state_name(enum lane_state state)
 {
@@ -295,8 +297,8 @@ static bool machine_restore(struct machine *machine, const struct lane *lane, si
 struct summary_builder {
     unsigned shift;
     uint64_t first, current; /* absolute bucket indexes */
-    uint64_t spent[LANE_STATES];
-    uint8_t (*buckets)[LANE_STATES];
+    uint8_t present;         /* states seen in the current bucket */
+    uint8_t *buckets;
     size_t count, capacity;
     bool failed;
 };
@@ -312,14 +314,8 @@ static void summary_flush(struct summary_builder *builder)
             builder->capacity = capacity;
         }
     }
-    if (!builder->failed) {
-        uint8_t *shares = builder->buckets[builder->count++];
-        for (int state = 0; state < LANE_STATES; state++) {
-            unsigned __int128 scaled = (unsigned __int128)builder->spent[state] * 255 + ((UINT64_C(1) << builder->shift) >> 1);
-            shares[state] = (uint8_t)(scaled >> builder->shift);
-        }
-    }
-    memset(builder->spent, 0, sizeof builder->spent);
+    if (!builder->failed) builder->buckets[builder->count++] = builder->present;
+    builder->present = 0;
     builder->current++;
 }
 
@@ -331,7 +327,7 @@ static void summary_add(struct summary_builder *builder, uint64_t from, uint64_t
         while (builder->current < bucket) summary_flush(builder);
         uint64_t bucket_end = (bucket + 1) << builder->shift;
         uint64_t piece_end = to < bucket_end ? to : bucket_end;
-        builder->spent[state] += piece_end - from;
+        builder->present |= (uint8_t)(1u << state);
         from = piece_end;
         if (from == bucket_end) summary_flush(builder);
     }
@@ -361,16 +357,13 @@ static bool summary_finish(struct lane *lane, struct summary_builder *builder)
         here->count = ((below->first + below->count - 1) >> 1) - here->first + 1;
         here->offset = below->offset + below->count;
         for (uint64_t index = 0; index < here->count; index++) {
-            uint8_t *parent = lane->buckets[here->offset + index];
-            for (int state = 0; state < LANE_STATES; state++) {
-                unsigned sum = 0;
-                for (uint64_t child = (here->first + index) * 2; child <= (here->first + index) * 2 + 1; child++) {
-                    if (child >= below->first && child < below->first + below->count)
-                        sum += lane->buckets[below->offset + child - below->first][state];
-                    else if (state == LANE_DEAD) sum += 255; /* outside the thread's life */
-                }
-                parent[state] = (uint8_t)((sum + 1) / 2);
+            uint8_t present = 0;
+            for (uint64_t child = (here->first + index) * 2; child <= (here->first + index) * 2 + 1; child++) {
+                if (child >= below->first && child < below->first + below->count)
+                    present |= lane->buckets[below->offset + child - below->first];
+                else present |= 1u << LANE_DEAD; /* outside the thread's life */
             }
+            lane->buckets[here->offset + index] = present;
         }
     }
     lane->level_count = levels;
@@ -382,44 +375,18 @@ static bool summary_finish(struct lane *lane, struct summary_builder *builder)
 
 static uint64_t clamp_time(uint64_t time) { return time < TIME_LIMIT_NS ? time : TIME_LIMIT_NS; }
 
-/* When each process was reaped by its parent's wait (0: never seen), the
- * child being the newest image of the pid started before the wait. */
-static uint64_t *reaped_times(const struct snag_trace *trace)
-{
-    size_t processes = snag_trace_process_count(trace);
-    uint64_t *reaped = calloc(processes ? processes : 1, sizeof *reaped);
-    if (!reaped) return NULL;
-    for (size_t index = 0; index < snag_trace_process_event_count(trace); index++) {
-        const struct snag_process_event *event = snag_trace_process_event(trace, index);
-        if (event->kind != SNAG_PROCESS_WAITED) continue;
-        size_t child = processes;
-        for (size_t candidate = 0; candidate < processes; candidate++) {
-            const struct snag_process_info *info = snag_trace_process(trace, candidate);
-            if (info->pid == event->pid && info->start_ns <= event->time_ns &&
-                (child == processes || info->start_ns >= snag_trace_process(trace, child)->start_ns))
-                child = candidate;
-        }
-        if (child < processes && !reaped[child]) reaped[child] = event->time_ns;
-    }
-    return reaped;
-}
-
-/* The time a lane covers: the thread's life. A thread whose end nobody
- * recorded lived at least until its process was reaped (killed by SIGKILL,
- * its own file says nothing after its last event; the reader ends it
- * there); if nobody saw its process end (still running, or killed and never
- * reaped in the trace), until the trace ends. Either way it stays in the
- * state its events left it in, rather than vanish at its last event: a
- * child stuck on a lock inherited at fork shows its wait. */
-static void lane_span(const struct snag_trace *trace, const uint64_t *reaped, uint32_t thread, uint64_t *start,
-                      uint64_t *end)
+/* The time a lane covers: the thread's life (the reader ends a thread
+ * killed with its process when its parent's wait saw it gone). A thread
+ * whose end nobody saw (still running, or killed and never reaped in the
+ * trace) lasts until the trace ends, in the state its events left it in,
+ * rather than vanish at its last event. */
+static void lane_span(const struct snag_trace *trace, uint32_t thread, uint64_t *start, uint64_t *end)
 {
     const struct snag_thread_info *info = snag_trace_thread(trace, thread);
     const struct snag_process_info *process = snag_trace_process(trace, info->process);
     *start = clamp_time(info->start_ns);
     *end = clamp_time(info->end_ns);
-    if (info->exit_how < 0 && reaped[info->process] > *end) *end = clamp_time(reaped[info->process]);
-    else if (info->exit_how < 0 && process->exit_kind == SNAG_EXIT_UNKNOWN) *end = clamp_time(snag_trace_end_ns(trace));
+    if (info->exit_how < 0 && process->exit_kind == SNAG_EXIT_UNKNOWN) *end = clamp_time(snag_trace_end_ns(trace));
     if (*end < *start) *end = *start;
 }
 
@@ -485,10 +452,10 @@ static void note_first_use(struct object_table *objects, uint32_t id, const stru
 }
 
 static bool build_lane(struct lane_index *index, const struct snag_trace *trace, struct object_table *objects,
-                       const uint64_t *reaped, uint32_t thread)
+                       uint32_t thread)
 {
     struct lane *lane = &index->lanes[thread];
-    lane_span(trace, reaped, thread, &lane->start_ns, &lane->end_ns);
+    lane_span(trace, thread, &lane->start_ns, &lane->end_ns);
 
     struct summary_builder summary = {.shift = index->bucket_shift};
     summary.first = summary.current = lane->start_ns >> summary.shift;
@@ -574,19 +541,17 @@ struct lane_index *lane_index_build(const struct snag_trace *trace, struct objec
     index->mark = OBJECT_NONE;
     /* The finest bucket: a power of two chosen so that all lanes' lives
      * together take about one bucket per EVENTS_PER_BUCKET events. */
-    uint64_t *reaped = reaped_times(trace);
-    bool ok = reaped != NULL;
+    bool ok = true;
     uint64_t lifetimes = 0;
-    for (size_t thread = 0; ok && thread < lanes; thread++) {
+    for (size_t thread = 0; thread < lanes; thread++) {
         uint64_t start, end;
-        lane_span(trace, reaped, (uint32_t)thread, &start, &end);
+        lane_span(trace, (uint32_t)thread, &start, &end);
         lifetimes += end - start;
     }
     uint64_t budget = snag_trace_event_count(trace) / EVENTS_PER_BUCKET;
     if (budget < MIN_BUCKETS) budget = MIN_BUCKETS;
     while (index->bucket_shift < 58 && (lifetimes >> index->bucket_shift) > budget) index->bucket_shift++;
-    for (size_t thread = 0; ok && thread < lanes; thread++) ok = build_lane(index, trace, objects, reaped, (uint32_t)thread);
-    free(reaped);
+    for (size_t thread = 0; ok && thread < lanes; thread++) ok = build_lane(index, trace, objects, (uint32_t)thread);
     if (!ok) {
         lane_index_free(index);
         snprintf(error, error_size, "out of memory indexing the trace");
@@ -696,7 +661,7 @@ static bool lane_walk(const struct lane_index *index, const struct lane *lane, u
 struct column_walk {
     uint64_t start, width;
     size_t columns;
-    double (*spent)[LANE_STATES];
+    uint8_t *present; /* per column: the states seen in it */
     uint8_t *marked;
     uint32_t mark;
 };
@@ -710,7 +675,7 @@ static void column_interval(void *context, uint64_t from, uint64_t to, enum lane
     while (from < to && column < walk->columns) {
         uint64_t column_end = walk->start + (column + 1) * walk->width;
         uint64_t piece_end = to < column_end ? to : column_end;
-        walk->spent[column][state] += (double)(piece_end - from);
+        walk->present[column] |= (uint8_t)(1u << state);
         from = piece_end;
         column++;
     }
@@ -724,17 +689,47 @@ static void column_event(void *context, const struct lane_event *event)
     if (column < walk->columns) walk->marked[column] = 1;
 }
 
-static uint8_t dominant(const double spent[LANE_STATES])
+/* What a cell shows of the states a thread was in during its slice of
+ * time: the most telling one (the latest in enum lane_state), however
+ * briefly: a 1 us wait in a 10 ms cell of running stays visible. */
+static uint8_t telling_state(unsigned present)
 {
-    int best = LANE_DEAD;
+    uint8_t best = LANE_DEAD;
     for (int state = 1; state < LANE_STATES; state++)
-        if (spent[state] >= spent[best]) best = state;
-    return (uint8_t)best;
+        if (present >> state & 1) best = (uint8_t)state;
+    return best;
 }
 
 static bool mark_bit(const struct lane *lane, uint64_t bucket)
 {
     return (lane->mark_bits[bucket >> 3] >> (bucket & 7)) & 1;
+}
+
+/* The states (and whether the marked object was used) in [from, to) at
+ * `level`: buckets inside the range whole, a bucket straddling one of its
+ * edges through its halves one level finer, so that a state near a
+ * column's edge lands in its own column (down to the finest bucket). */
+static unsigned range_present(const struct lane_index *index, const struct lane *lane, unsigned level, uint64_t from,
+                              uint64_t to, bool *used)
+{
+    unsigned shift = index->bucket_shift + level, present = 0;
+    const struct summary_level *here = &lane->levels[level];
+    for (uint64_t bucket = from >> shift; bucket <= (to - 1) >> shift; bucket++) {
+        uint64_t bucket_from = bucket << shift, bucket_to = (bucket + 1) << shift;
+        if (bucket < here->first || bucket >= here->first + here->count) {
+            present |= 1u << LANE_DEAD;
+            continue;
+        }
+        if (level > 0 && (bucket_from < from || bucket_to > to)) {
+            present |= range_present(index, lane, level - 1, bucket_from > from ? bucket_from : from,
+                                     bucket_to < to ? bucket_to : to, used);
+            continue;
+        }
+        uint64_t at = here->offset + bucket - here->first;
+        present |= lane->buckets[at];
+        if (lane->mark_bits && mark_bit(lane, at)) *used = true;
+    }
+    return present;
 }
 
 static void columns_from_summary(const struct lane_index *index, const struct lane *lane, uint64_t start,
@@ -743,28 +738,14 @@ static void columns_from_summary(const struct lane_index *index, const struct la
     /* The coarsest level whose buckets are no wider than a column. */
     unsigned level = 0;
     while (level + 1 < lane->level_count && (UINT64_C(1) << (index->bucket_shift + level + 1)) <= width) level++;
-    unsigned shift = index->bucket_shift + level;
-    const struct summary_level *here = &lane->levels[level];
     for (size_t column = 0; column < columns; column++) {
         uint64_t from = start + column * width, to = from + width;
         if (to <= lane->start_ns || from >= lane->end_ns) {
             states[column] = LANE_DEAD;
             continue;
         }
-        double spent[LANE_STATES] = {0};
         bool used = false;
-        for (uint64_t bucket = from >> shift; bucket <= (to - 1) >> shift; bucket++) {
-            uint64_t bucket_from = bucket << shift, bucket_to = (bucket + 1) << shift;
-            double weight = (double)((to < bucket_to ? to : bucket_to) - (from > bucket_from ? from : bucket_from));
-            if (bucket < here->first || bucket >= here->first + here->count) {
-                spent[LANE_DEAD] += weight * 255;
-                continue;
-            }
-            uint64_t at = here->offset + bucket - here->first;
-            for (int state = 0; state < LANE_STATES; state++) spent[state] += weight * lane->buckets[at][state];
-            if (lane->mark_bits && mark_bit(lane, at)) used = true;
-        }
-        states[column] = dominant(spent);
+        states[column] = telling_state(range_present(index, lane, level, from, to, &used));
         if (marked) marked[column] = used;
     }
 }
@@ -791,43 +772,46 @@ void lane_index_columns(const struct lane_index *index, uint32_t lane_number, ui
         columns_from_summary(index, lane, start_ns, width, columns, states, index->mark != OBJECT_NONE ? marked : NULL);
         return;
     }
-    double (*spent)[LANE_STATES] = calloc(columns, sizeof *spent);
-    if (!spent) return;
-    struct column_walk walk = {start_ns, width, columns, spent, index->mark != OBJECT_NONE ? marked : NULL, index->mark};
+    uint8_t *present = calloc(columns, 1);
+    if (!present) return;
+    struct column_walk walk = {start_ns, width, columns, present, index->mark != OBJECT_NONE ? marked : NULL, index->mark};
     struct walk_visitor visitor = {column_interval, column_event, &walk};
     if (lane_walk(index, lane, start_ns, end_ns, &visitor))
-        for (size_t column = 0; column < columns; column++) states[column] = dominant(spent[column]);
-    free(spent);
+        for (size_t column = 0; column < columns; column++) states[column] = telling_state(present[column]);
+    free(present);
 }
 
 /* ---- events and instants ---- */
 
-int lane_index_next_event(const struct lane_index *index, uint32_t lane_number, uint64_t after_ns, unsigned ops,
-                          struct lane_event *event)
+int lane_index_event_from(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns, uint64_t from_ordinal,
+                          unsigned ops, struct lane_event *event)
 {
     if (lane_number >= index->lane_count) return 0;
     const struct lane *lane = &index->lanes[lane_number];
     if (lane->checkpoint_count == 0) return 0;
-    size_t checkpoint = checkpoints_before(lane, after_ns, true);
+    size_t checkpoint = checkpoints_before(lane, at_ns, false);
     struct decoder decoder;
     decoder_start(&decoder, lane, checkpoint ? checkpoint - 1 : 0);
     while (decoder_next(&decoder, event))
-        if (event->time_ns > after_ns && (ops >> event->op & 1)) return 1;
+        if ((event->time_ns > at_ns || (event->time_ns == at_ns && event->ordinal >= from_ordinal)) &&
+            (ops >> event->op & 1))
+            return 1;
     return 0;
 }
 
-int lane_index_previous_event(const struct lane_index *index, uint32_t lane_number, uint64_t before_ns, unsigned ops,
-                              struct lane_event *event)
+int lane_index_event_before(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,
+                            uint64_t before_ordinal, unsigned ops, struct lane_event *event)
 {
     if (lane_number >= index->lane_count) return 0;
     const struct lane *lane = &index->lanes[lane_number];
-    /* Block by block backwards from the one holding before_ns, until one has a match. */
-    for (size_t checkpoint = checkpoints_before(lane, before_ns, false); checkpoint > 0; checkpoint--) {
+    /* Block by block backwards from the one holding at_ns, until one has a match. */
+    for (size_t checkpoint = checkpoints_before(lane, at_ns, true); checkpoint > 0; checkpoint--) {
         struct decoder decoder;
         decoder_start(&decoder, lane, checkpoint - 1);
         struct lane_event candidate;
         int found = 0;
-        for (int count = 0; count < LANE_BLOCK && decoder_next(&decoder, &candidate) && candidate.time_ns < before_ns;
+        for (int count = 0; count < LANE_BLOCK && decoder_next(&decoder, &candidate) &&
+                            (candidate.time_ns < at_ns || (candidate.time_ns == at_ns && candidate.ordinal < before_ordinal));
              count++)
             if (ops >> candidate.op & 1) {
                 *event = candidate;
@@ -836,6 +820,18 @@ int lane_index_previous_event(const struct lane_index *index, uint32_t lane_numb
         if (found) return 1;
     }
     return 0;
+}
+
+int lane_index_next_event(const struct lane_index *index, uint32_t lane_number, uint64_t after_ns, unsigned ops,
+                          struct lane_event *event)
+{
+    return lane_index_event_from(index, lane_number, after_ns, UINT64_MAX, ops, event);
+}
+
+int lane_index_previous_event(const struct lane_index *index, uint32_t lane_number, uint64_t before_ns, unsigned ops,
+                              struct lane_event *event)
+{
+    return lane_index_event_before(index, lane_number, before_ns, 0, ops, event);
 }
 
 int lane_index_snapshot(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,

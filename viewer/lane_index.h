@@ -6,9 +6,9 @@
  * that holds the thread's state at that point (what it holds, what it waits
  * for), so that the state at any instant costs one binary search and at most
  * LANE_BLOCK decoded events. Above that, a multi-resolution summary: per
- * lane, per power-of-two bucket of time, how much of the bucket the thread
- * spent in each state, so that drawing a zoomed-out view never walks all
- * events. */
+ * lane, per power-of-two bucket of time, which states the thread was in
+ * during the bucket (one byte), so that drawing a zoomed-out view never
+ * walks all events and still shows a brief wait. */
 #ifndef SNAG_VIEWER_LANE_INDEX_H
 #define SNAG_VIEWER_LANE_INDEX_H
 
@@ -18,8 +18,8 @@
 #include "objects.h"
 #include "snag/reader.h"
 
-/* What a thread is doing; the order breaks ties when choosing a time
- * slice's dominant state: later states are more interesting. */
+/* What a thread is doing. Later states are more telling: a cell that
+ * covers several shows the latest of them, however brief. */
 enum lane_state {
     LANE_DEAD,         /* not alive (before its start, after its end) */
     LANE_RUNNING,      /* alive, holding no lock, not blocked */
@@ -79,9 +79,11 @@ size_t lane_index_bytes(const struct lane_index *index);
 uint64_t lane_index_bucket_ns(const struct lane_index *index);
 uint64_t lane_index_event_count(const struct lane_index *index, uint32_t lane);
 
-/* The dominant state of each of `columns` slices of `ns_per_column` from
- * `start_ns` into states[]; marked[] (if not NULL) gets 1 where the lane has
- * an event on the marked object (lane_index_set_mark). */
+/* The most telling state (the latest in enum lane_state) the thread was in
+ * during each of `columns` slices of `ns_per_column` from `start_ns`, into
+ * states[]; marked[] (if not NULL) gets 1 where the lane has an event on
+ * the marked object (lane_index_set_mark). Drawn from the summary, a
+ * slice's edges are exact to the finest bucket (lane_index_bucket_ns). */
 void lane_index_columns(const struct lane_index *index, uint32_t lane, uint64_t start_ns, uint64_t ns_per_column,
                         size_t columns, uint8_t *states, uint8_t *marked);
 
@@ -95,6 +97,13 @@ int lane_index_next_event(const struct lane_index *index, uint32_t lane, uint64_
                           struct lane_event *event);
 int lane_index_previous_event(const struct lane_index *index, uint32_t lane, uint64_t before_ns, unsigned ops,
                               struct lane_event *event);
+/* The same, between events of one instant: the first event after `at_ns`
+ * or at it with an ordinal >= from_ordinal; the last event before `at_ns`
+ * or at it with an ordinal < before_ordinal. */
+int lane_index_event_from(const struct lane_index *index, uint32_t lane, uint64_t at_ns, uint64_t from_ordinal,
+                          unsigned ops, struct lane_event *event);
+int lane_index_event_before(const struct lane_index *index, uint32_t lane, uint64_t at_ns, uint64_t before_ordinal,
+                            unsigned ops, struct lane_event *event);
 
 /* The lane's state at `at_ns`. 0, or -1 when out of memory. */
 int lane_index_snapshot(const struct lane_index *index, uint32_t lane, uint64_t at_ns, struct lane_snapshot *snapshot);

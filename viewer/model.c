@@ -155,6 +155,7 @@ void model_zoom(struct model *model, int zoom_in)
 void model_set_cursor(struct model *model, uint64_t time_ns)
 {
     uint64_t end = model_end_ns(model);
+    model->on_event = 0;
     model->cursor_ns = time_ns < end ? time_ns : end;
     /* (the view's end is in sight: the last column ends there) */
     if (model->cursor_ns < model->view_start_ns || model->cursor_ns > model_view_end_ns(model)) {
@@ -183,6 +184,7 @@ void model_pan(struct model *model, long columns)
     model->view_start_ns = add_signed(model->view_start_ns, columns, model->ns_per_column);
     clamp_view(model);
     uint64_t end = model_end_ns(model), cursor = add_signed(model->cursor_ns, columns, model->ns_per_column);
+    model->on_event = 0;
     model->cursor_ns = cursor < end ? cursor : end;
     if (model->cursor_ns < model->view_start_ns) model->cursor_ns = model->view_start_ns;
 }
@@ -201,28 +203,58 @@ void model_move_lane(struct model *model, long delta)
     model->selected_lane = (uint32_t)lane;
 }
 
+/* The lane's nearest event beyond the cursor's position in (time, lane,
+ * ordinal) order. A cursor put on a bare time (a click, a pan) steps to
+ * events strictly later or earlier than it. */
+static int step_on_lane(const struct model *model, uint32_t lane, int direction, unsigned ops,
+                        struct lane_event *event)
+{
+    uint64_t at = model->cursor_ns;
+    if (direction > 0) {
+        uint64_t from = UINT64_MAX; /* off an event: strictly later */
+        if (model->on_event) from = lane > model->event_lane ? 0 : lane == model->event_lane ? model->event_ordinal + 1 : UINT64_MAX;
+        return lane_index_event_from(model->lanes, lane, at, from, ops, event);
+    }
+    uint64_t before = 0; /* off an event: strictly earlier */
+    if (model->on_event) before = lane < model->event_lane ? UINT64_MAX : lane == model->event_lane ? model->event_ordinal : 0;
+    return lane_index_event_before(model->lanes, lane, at, before, ops, event);
+}
+
+static void step_to(struct model *model, uint32_t lane, const struct lane_event *event)
+{
+    model_set_cursor(model, event->time_ns);
+    model->on_event = 1;
+    model->event_lane = lane;
+    model->event_ordinal = event->ordinal;
+}
+
 int model_step_lane(struct model *model, int direction, unsigned ops)
 {
     struct lane_event event;
-    int found = direction > 0 ? lane_index_next_event(model->lanes, model->selected_lane, model->cursor_ns, ops, &event)
-                              : lane_index_previous_event(model->lanes, model->selected_lane, model->cursor_ns, ops, &event);
-    if (found) model_set_cursor(model, event.time_ns);
+    int found = step_on_lane(model, model->selected_lane, direction, ops, &event);
+    if (found) step_to(model, model->selected_lane, &event);
     return found;
 }
 
 int model_step_any(struct model *model, int direction)
 {
     int found = 0;
-    uint64_t best = 0;
+    uint32_t best_lane = 0;
+    struct lane_event best = {0};
     for (uint32_t lane = 0; lane < model_lane_count(model); lane++) {
         struct lane_event event;
-        if (direction > 0 ? !lane_index_next_event(model->lanes, lane, model->cursor_ns, LANE_OPS_ALL, &event)
-                          : !lane_index_previous_event(model->lanes, lane, model->cursor_ns, LANE_OPS_ALL, &event))
-            continue;
-        if (!found || (direction > 0 ? event.time_ns < best : event.time_ns > best)) best = event.time_ns;
+        if (!step_on_lane(model, lane, direction, LANE_OPS_ALL, &event)) continue;
+        /* lanes come in order: a tie in time goes to the first lane forwards, the last backwards */
+        if (!found || (direction > 0 ? event.time_ns < best.time_ns : event.time_ns >= best.time_ns)) {
+            best = event;
+            best_lane = lane;
+        }
         found = 1;
     }
-    if (found) model_set_cursor(model, best);
+    if (found) {
+        step_to(model, best_lane, &best);
+        model_select_lane(model, best_lane);
+    }
     return found;
 }
 

@@ -28,6 +28,11 @@ struct model {
     size_t row_count;
 
     uint64_t cursor_ns;
+    /* The event the cursor was stepped onto (several can share its
+     * nanosecond): stepping goes on from it in (time, lane, ordinal) order. */
+    int on_event;
+    uint32_t event_lane;
+    uint64_t event_ordinal;
     uint64_t view_start_ns;
     uint64_t ns_per_column;
     size_t view_columns; /* set by the timeline when it lays itself out */
@@ -70,7 +75,8 @@ void model_select_lane(struct model *model, uint32_t lane);
 void model_move_lane(struct model *model, long delta);
 /* Moves the cursor to the next (direction > 0) or previous event on the
  * selected lane (of the operations in ops: LANE_OPS_ALL, LANE_OPS_WAITS) /
- * on any lane. 1 if it moved. */
+ * on any lane, in (time, lane, ordinal) order: events of one nanosecond are
+ * each visited. Stepping on any lane selects the event's lane. 1 if it moved. */
 int model_step_lane(struct model *model, int direction, unsigned ops);
 int model_step_any(struct model *model, int direction);
 

@@ -2,15 +2,33 @@
 #include "snag/names.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "snag/text.h"
 
+/* An object a process initialised: where, and when. */
+struct object_init {
+    uint64_t address;
+    uint64_t site;
+    uint64_t time_ns;
+    uint8_t object_class;
+};
+
+/* A process's INIT events, gathered the first time one of its forked
+ * children needs them. */
+struct process_inits {
+    bool gathered;
+    struct object_init *inits;
+    size_t count;
+};
+
 struct snag_names {
     const struct snag_trace *trace;
     struct snag_symbolizer *symbolizer;
+    struct process_inits *inits; /* per process */
 };
 
 struct snag_names *snag_names_new(const struct snag_trace *trace)
@@ -19,7 +37,11 @@ struct snag_names *snag_names_new(const struct snag_trace *trace)
     if (!names) return NULL;
     names->trace = trace;
     names->symbolizer = snag_symbolizer_new();
-    if (!names->symbolizer) {
+    size_t processes = snag_trace_process_count(trace);
+    names->inits = calloc(processes ? processes : 1, sizeof *names->inits);
+    if (!names->symbolizer || !names->inits) {
+        snag_symbolizer_free(names->symbolizer);
+        free(names->inits);
         free(names);
         return NULL;
     }
@@ -36,6 +58,8 @@ void snag_names_free(struct snag_names *names)
 {
     if (!names) return;
     snag_symbolizer_free(names->symbolizer);
+    for (size_t index = 0; index < snag_trace_process_count(names->trace); index++) free(names->inits[index].inits);
+    free(names->inits);
     free(names);
 }
 
@@ -59,9 +83,71 @@ const char *snag_names_site_text(struct snag_names *names, uint32_t process, uin
     return snag_text_sanitize(raw, out, size);
 }
 
+static const struct process_inits *inits_of(struct snag_names *names, uint32_t process)
+{
+    struct process_inits *inits = &names->inits[process];
+    if (inits->gathered) return inits;
+    inits->gathered = true;
+    const struct snag_process_info *info = snag_trace_process(names->trace, process);
+    size_t capacity = 0;
+    for (uint32_t thread = info->first_thread; thread < info->first_thread + info->thread_count; thread++) {
+        struct snag_event_cursor *cursor = snag_events_of_thread(names->trace, thread);
+        struct snag_event event;
+        while (cursor && snag_event_next(cursor, &event)) {
+            if (event.op != SNAG_OP_INIT || event.object_class == SNAG_CLASS_THREAD) continue;
+            if (inits->count == capacity) {
+                size_t bigger_capacity = capacity ? capacity * 2 : 16;
+                struct object_init *bigger = realloc(inits->inits, bigger_capacity * sizeof *bigger);
+                if (!bigger) break; /* the labels fall back to "first used at" */
+                inits->inits = bigger;
+                capacity = bigger_capacity;
+            }
+            inits->inits[inits->count++] =
+                (struct object_init){event.object, event.site, event.time_ns, event.object_class};
+        }
+        snag_event_cursor_free(cursor);
+    }
+    return inits;
+}
+
+/* A forked child's copy of a lock its parent had initialised before the
+ * fork is that lock: the parent's latest INIT of the address before the
+ * child started (a fork of a fork asks the grandparent in turn). On
+ * success *origin is the lock as the initialising process knows it. */
+static bool inherited_origin(struct snag_names *names, const struct snag_lock_stats *lock,
+                             struct snag_lock_stats *origin)
+{
+    const struct snag_process_info *child = snag_trace_process(names->trace, lock->process);
+    uint64_t fork_ns = child->start_ns;
+    for (int depth = 0; child->forked && child->parent != SNAG_NO_INDEX && depth < 64; depth++) {
+        const struct process_inits *inits = inits_of(names, child->parent);
+        const struct object_init *latest = NULL;
+        for (size_t index = 0; index < inits->count; index++) {
+            const struct object_init *init = &inits->inits[index];
+            if (init->address == lock->address && init->object_class == lock->object_class && init->site &&
+                init->time_ns <= fork_ns && (!latest || init->time_ns >= latest->time_ns))
+                latest = init;
+        }
+        if (latest) {
+            *origin = (struct snag_lock_stats){
+                .process = child->parent,
+                .object_class = lock->object_class,
+                .address = lock->address,
+                .init_site = latest->site,
+            };
+            return true;
+        }
+        child = snag_trace_process(names->trace, child->parent);
+        fork_ns = child->start_ns < fork_ns ? child->start_ns : fork_ns;
+    }
+    return false;
+}
+
 const char *snag_names_lock_label(struct snag_names *names, const struct snag_lock_stats *lock, char *out,
                                   size_t size)
 {
+    struct snag_lock_stats origin;
+    if (!lock->init_site && inherited_origin(names, lock, &origin)) return snag_names_lock_label(names, &origin, out, size);
     char raw[1024], where[768];
     const char *symbol;
     uint64_t offset;

@@ -173,6 +173,12 @@ const char *snag_class_name(unsigned object_class)
     return object_class < 8 ? names[object_class] : "unknown";
 }
 
+const char *snag_process_event_name(unsigned kind)
+{
+    static const char *const names[] = {"unknown", "fork", "exec", "exec_failed", "spawn", "wait", "waited"};
+    return kind < 7 ? names[kind] : "unknown";
+}
+
 /* ---- time ---- */
 
 static uint64_t file_monotonic_ns(const struct trace_file *file, uint64_t ticks)
@@ -851,7 +857,15 @@ static void apply_waited_status(struct snag_trace *trace, const struct snag_proc
         child->exit_kind = SNAG_EXIT_SIGNAL;
         child->exit_value = status & 0x7f;
     }
-    if (child->end_ns > event->time_ns) child->end_ns = event->time_ns;
+    /* One that never reached exit or the shim's destructor (killed while
+     * blocked: its last record is where it stopped, not where it ended) was
+     * alive until the wait saw it gone, and so were its threads that did
+     * not exit. */
+    if (trace->files[child->index].header.end_ticks == 0) {
+        if (child->end_ns < event->time_ns) child->end_ns = event->time_ns;
+    } else if (child->end_ns > event->time_ns) {
+        child->end_ns = event->time_ns;
+    }
 }
 
 static void finish_process_events(struct snag_trace *trace)
@@ -961,6 +975,13 @@ static void finish(struct snag_trace *trace)
     for (size_t index = 0; index < trace->file_count; index++) {
         struct snag_process_info *process = &trace->processes[index];
         process->parent = SNAG_NO_INDEX;
+        /* exec'd from the pid's image just before it, if an exec replaced that one */
+        process->exec_from = SNAG_NO_INDEX;
+        for (size_t earlier = index; !process->forked && earlier-- > 0;) {
+            if (trace->processes[earlier].pid != process->pid) continue;
+            if (trace->processes[earlier].exit_kind == SNAG_EXIT_EXEC) process->exec_from = (uint32_t)earlier;
+            break;
+        }
         int32_t parent_pid = process->forked ? trace->files[index].header.fork_parent_pid : process->ppid;
         for (size_t other = 0; other < trace->file_count; other++) {
             const struct snag_process_info *candidate = &trace->processes[other];
@@ -978,9 +999,6 @@ static void finish(struct snag_trace *trace)
         thread->info.start_ns = thread->has_ticks ? trace_ns(trace, file, thread->first_ticks) : process->start_ns;
         if (thread->info.is_main && process->start_ns < thread->info.start_ns)
             thread->info.start_ns = process->start_ns;
-        /* Without an exit record the thread lived as long as its process. */
-        thread->info.end_ns = thread->has_exit ? trace_ns(trace, file, thread->exit_ticks) : process->end_ns;
-        if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
         if (thread->info.at_end.blocked) thread->info.at_end.since_ns = trace_ns(trace, file, thread->info.at_end.since_ns);
     }
     finish_deadlocks(trace);
@@ -991,6 +1009,15 @@ static void finish(struct snag_trace *trace)
     apply_names(trace);
     inherit_from_parents(trace);
     finish_process_events(trace);
+    /* After the waits: they tell when a killed process really ended. */
+    for (size_t index = 0; index < trace->thread_count; index++) {
+        struct thread_build *thread = &trace->threads[index];
+        const struct snag_process_info *process = &trace->processes[thread->file];
+        /* Without an exit record the thread lived as long as its process. */
+        thread->info.end_ns =
+            thread->has_exit ? trace_ns(trace, &trace->files[thread->file], thread->exit_ticks) : process->end_ns;
+        if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
+    }
 }
 
 struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_size)

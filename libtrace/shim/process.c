@@ -1,4 +1,5 @@
-/* Processes: fork, _Fork, the exec family, posix_spawn and the wait family.
+/* Processes: fork, _Fork, the exec family, posix_spawn, system/popen and
+ * the wait family.
  * Every exec keeps the new image traced: a program that execs with an
  * environment of its own (env -i, execve with a fresh envp) gets snag's
  * variables put back, as uftrace does. Waits record which child ended and
@@ -336,6 +337,58 @@ SNAG_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_fil
         errno = saved_errno;
     }
     return result;
+}
+
+/* ---- system, popen, pclose ----
+ *
+ * glibc starts their shell with its internal posix_spawn and reaps it with
+ * its internal waitpid, which no wrapper sees, and the child's pid is never
+ * handed to the caller. What is certain is recorded: a SPAWN of the command
+ * with pid 0 (unknown), the wait for it, and the wait status system() or
+ * pclose() returned. The shell itself is traced (it inherits LD_PRELOAD)
+ * and names this process as its parent. */
+
+SNAG_EXPORT int system(const char *command)
+{
+    SNAG_REAL_OR_RETURN(system, -1);
+    uint64_t started = snag_now_ticks();
+    int status = snag_real.system(command);
+    /* system(NULL) only asks whether a shell exists; -1: nothing was reaped */
+    if (command && status != -1 && recording_here()) {
+        int saved_errno = errno;
+        record_event_at(started, SNAG_PROCESS_SPAWN, 0, 0, command);
+        record_event_at(started, SNAG_PROCESS_WAIT, 0, 0, NULL);
+        record_event(SNAG_PROCESS_WAITED, 0, status, NULL);
+        errno = saved_errno;
+    }
+    return status;
+}
+
+SNAG_EXPORT FILE *popen(const char *command, const char *mode)
+{
+    SNAG_REAL_OR_RETURN(popen, NULL);
+    uint64_t started = snag_now_ticks();
+    FILE *stream = snag_real.popen(command, mode);
+    if (stream && recording_here()) {
+        int saved_errno = errno;
+        record_event_at(started, SNAG_PROCESS_SPAWN, 0, 0, command);
+        errno = saved_errno;
+    }
+    return stream;
+}
+
+SNAG_EXPORT int pclose(FILE *stream)
+{
+    SNAG_REAL_OR_RETURN(pclose, -1);
+    uint64_t started = snag_now_ticks();
+    int status = snag_real.pclose(stream);
+    if (status != -1 && recording_here()) { /* -1: not a popen stream, or nothing reaped */
+        int saved_errno = errno;
+        record_event_at(started, SNAG_PROCESS_WAIT, 0, 0, NULL);
+        record_event(SNAG_PROCESS_WAITED, 0, status, NULL);
+        errno = saved_errno;
+    }
+    return status;
 }
 
 /* ---- fork ---- */

@@ -8,6 +8,8 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <threads.h>
@@ -94,6 +96,9 @@
     X(posix_spawnp, int,                                                                          \
       (pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,      \
        char *const[], char *const[]))                                                             \
+    X(system, int, (const char *))                                                                \
+    X(popen, FILE *, (const char *, const char *))                                                \
+    X(pclose, int, (FILE *))                                                                      \
     X(wait4, pid_t, (pid_t, int *, int, struct rusage *))                                         \
     X(waitid, int, (idtype_t, id_t, siginfo_t *, int))                                            \
     X(exit, void, (int))                                                                          \

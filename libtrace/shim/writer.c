@@ -319,23 +319,18 @@ static uint64_t env_max_chunks(void)
 
 /* Creates "<pid>.snag" (or "<pid>.<n>.snag" if that pid already wrote one:
  * an exec'd image, or pid reuse) inside the trace directory, privately, and
- * never through a symlink planted there. */
-static int create_process_file(int directory, pid_t pid, char *name, size_t size)
+ * never through a symlink planted there. *image_seq is n (0 for the first). */
+static int create_process_file(int directory, pid_t pid, char *name, size_t size, uint32_t *image_seq)
 {
     for (unsigned attempt = 0; attempt < 4096; attempt++) {
         if (attempt == 0) snprintf(name, size, "%d%s", (int)pid, SNAG_PROCESS_FILE_SUFFIX);
         else snprintf(name, size, "%d.%u%s", (int)pid, attempt, SNAG_PROCESS_FILE_SUFFIX);
+        *image_seq = attempt;
         int fd = openat(directory, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0 || errno != EEXIST) return fd;
     }
     errno = EEXIST;
     return -1;
-}
-
-static uint32_t image_sequence(void)
-{
-    const char *text = getenv("SNAG_IMAGE_SEQ");
-    return text ? (uint32_t)strtoul(text, NULL, 10) : 0;
 }
 
 static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
@@ -348,7 +343,8 @@ static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
         return -1;
     }
     char name[64];
-    int fd = create_process_file(directory, pid, name, sizeof name);
+    uint32_t image_seq = 0;
+    int fd = create_process_file(directory, pid, name, sizeof name, &image_seq);
     int error = errno;
     close(directory);
     if (fd < 0) {
@@ -384,7 +380,7 @@ static int open_file(pid_t pid, pid_t parent, int forked, uint64_t fork_ticks)
     header->anchor_realtime_ns = (uint64_t)realtime.tv_sec * 1000000000u + (uint64_t)realtime.tv_nsec;
     header->pid = pid;
     header->ppid = parent;
-    header->image_seq = forked ? 0 : image_sequence();
+    header->image_seq = image_seq;
     header->flags = forked ? SNAG_FILE_FOLLOWS_FORK : 0;
     header->fork_parent_pid = forked ? parent : 0;
     header->fork_parent_ticks = fork_ticks;

@@ -2,7 +2,8 @@
 # fork_while_locked forks while its logger thread holds log_lock; the child
 # then blocks on log_lock for good: a fork_hazard of high severity, naming
 # the lock, the holder's and the child's call sites. Its pthread_atfork twin
-# has no finding at all.
+# has no finding at all. The killed child's lifetime runs until its
+# parent's wait saw it gone.
 . "$(dirname "$0")/lib.sh"
 
 snag_run_ok trace "$SAMPLES/fork_while_locked"
@@ -29,6 +30,13 @@ child=$(jqr report.json '.findings[0].child_pid') || exit 1
 assert_eq "the finding's process is the parent" "$parent" "$(jqr report.json '.findings[0].pid')"
 assert_eq "the child was killed by its parent (SIGKILL)" '{"signal":9}' \
     "$(jqr report.json ".processes[] | select(.pid == $child) | .exit | tojson")"
+# It hung until its parent killed it after half a second: it lived that
+# long (not just until its last record), and so did its blocked thread.
+lifetime=$(jqr report.json ".processes[] | select(.pid == $child) | .end_ns - .start_ns") || exit 1
+[ "$lifetime" -ge 450000000 ] || fail "the child lived $lifetime ns, expected about 500 ms (until its parent killed it)"
+assert_eq "the blocked thread ends with its process" \
+    "$(jqr report.json ".processes[] | select(.pid == $child) | .end_ns")" \
+    "$(jqr report.json ".processes[] | select(.pid == $child) | .threads[0].end_ns")"
 message=$(jqr report.json '.findings[0].message') || exit 1
 case $message in
 *"logger_thread (fork_while_locked.c:"*"write_log_line (fork_while_locked.c:"*) ;;

@@ -21,6 +21,8 @@ set(SNAG_INTEGRATION_TESTS
   rwlock_cache_counts_readers_and_writers 60
   sem_pool_counts_waits_and_posts 60
   exit_status_is_the_programs 60
+  crashes_dump_core_as_they_would_without_snag 60
+  system_and_popen_are_spawns_and_waits 60
   output_is_unchanged_under_snag 180
   python_threading_script 120
   sigkill_mid_run_leaves_a_readable_trace 120

@@ -40,3 +40,10 @@ target_include_directories(test_text PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/incl
 target_link_libraries(test_text PRIVATE snag_reader cmocka)
 add_test(NAME unit_text COMMAND test_text)
 set_tests_properties(unit_text PROPERTIES TIMEOUT 120)
+
+add_executable(test_names ${SNAG_READER_TESTS_DIR}/test_names.c ${SNAG_READER_TESTS_DIR}/trace_builder.c)
+snag_target_defaults(test_names SANITIZABLE)
+target_include_directories(test_names PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include ${SNAG_READER_TESTS_DIR})
+target_link_libraries(test_names PRIVATE snag_reader cmocka)
+add_test(NAME unit_names COMMAND test_names)
+set_tests_properties(unit_names PROPERTIES TIMEOUT 120)

@@ -1662,6 +1662,55 @@ static void read_everything(const struct snag_trace *trace)
     snag_lockstats_free(stats);
 }
 
+/* A child killed while blocked stops recording at its wait; it ended
+ * when its parent's wait saw it gone, and so did its threads still
+ * blocked. A child that exited by itself keeps its own end. */
+static void reader_ends_a_killed_child_when_its_parent_reaped_it(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *parent = tb_begin(100, 1);
+    tb_add_thread(parent, 1, 0, MAIN_SELF, 100, 1);
+    tb_process_event(parent, 1, 400, SNAG_PROCESS_FORK, 101, 0, "");
+    tb_process_event(parent, 1, 450, SNAG_PROCESS_FORK, 102, 0, "");
+    tb_process_event(parent, 1, 4990, SNAG_PROCESS_WAIT, 101, 0, "");
+    tb_process_event(parent, 1, 5000, SNAG_PROCESS_WAITED, 101, 9 /* SIGKILL */, "");
+    tb_process_event(parent, 1, 6000, SNAG_PROCESS_WAITED, 102, 3 << 8, "");
+    assert_int_equal(tb_write_into(parent, directory), 0);
+    tb_free(parent);
+
+    struct tb_file *killed = forked_child(101, 100, 500); /* acquires MUTEX_A at 510 */
+    tb_add_thread(killed, 2, 15, WORKER_SELF, 201, 0);
+    tb_event_aux(killed, 2, 30, SNAG_CLASS_THREAD, SNAG_OP_EXIT, WORKER_SELF, 0);
+    tb_event(killed, 1, 40, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, MUTEX_B, SITE_2); /* for good */
+    assert_int_equal(tb_write_into(killed, directory), 0);
+    tb_free(killed);
+
+    struct tb_file *exited = forked_child(102, 100, 500);
+    tb_header(exited)->exit_kind = SNAG_EXIT_STATUS;
+    tb_header(exited)->exit_value = 3;
+    tb_header(exited)->end_ticks = 100;
+    assert_int_equal(tb_write_into(exited, directory), 0);
+    tb_free(exited);
+
+    struct snag_trace *trace = open_ok(directory);
+    const struct snag_process_info *process = process_with_pid(trace, 101, 0);
+    assert_int_equal(process->exit_kind, SNAG_EXIT_SIGNAL);
+    assert_int_equal(process->exit_value, 9);
+    assert_int_equal(process->end_ns, 5000);
+    const struct snag_thread_info *blocked = thread_of(trace, process->index, 1);
+    assert_int_equal(blocked->exit_how, -1);
+    assert_int_equal(blocked->end_ns, 5000);
+    const struct snag_thread_info *worker = thread_of(trace, process->index, 2);
+    assert_int_equal(worker->end_ns, 530); /* its own exit */
+
+    process = process_with_pid(trace, 102, 0);
+    assert_int_equal(process->exit_kind, SNAG_EXIT_STATUS);
+    assert_int_equal(process->exit_value, 3);
+    assert_int_equal(process->end_ns, 600); /* a zombie until 6000, ended at 600 */
+    assert_int_equal(thread_of(trace, process->index, 1)->end_ns, 600);
+    snag_trace_close(trace);
+}
+
 static void reader_survives_thousands_of_damaged_files(void **state)
 {
     const char *directory = *state;
@@ -1790,6 +1839,7 @@ int main(void)
         TEST(reader_marks_an_image_replaced_by_a_later_one_as_exec),
         TEST(reader_inherits_parent_modules_for_forked_child),
         TEST(reader_inherits_modules_through_a_chain_of_forks),
+        TEST(reader_ends_a_killed_child_when_its_parent_reaped_it),
         TEST(reader_survives_thousands_of_damaged_files),
     };
 #undef TEST

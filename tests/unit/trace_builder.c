@@ -309,6 +309,18 @@ void tb_process_info(struct tb_file *file, uint32_t thread, uint64_t ticks, uint
     free(payload);
 }
 
+void tb_process_event(struct tb_file *file, uint32_t thread, uint64_t ticks, uint32_t kind, int32_t pid,
+                      int32_t status, const char *path)
+{
+    struct snag_process_event_record head = {.kind = kind, .pid = pid, .status = status};
+    size_t path_size = strlen(path) + 1;
+    uint8_t *payload = tb_realloc(NULL, sizeof head + path_size);
+    memcpy(payload, &head, sizeof head);
+    memcpy(payload + sizeof head, path, path_size);
+    tb_variable(file, thread, ticks, SNAG_REC_PROCESS_EVENT, 0, payload, sizeof head + path_size);
+    free(payload);
+}
+
 size_t tb_chunk_count(const struct tb_file *file) { return file->chunk_count; }
 
 struct snag_chunk_header *tb_chunk_header(struct tb_file *file, size_t chunk)

@@ -95,6 +95,9 @@ void tb_module(struct tb_file *file, uint32_t thread, uint64_t ticks, uint64_t b
                const void *build_id, uint16_t build_id_size, const char *path);
 void tb_process_info(struct tb_file *file, uint32_t thread, uint64_t ticks, uint32_t argc, const char *const *argv,
                      const char *exe);
+/* A PROCESS_EVENT record (kind from enum snag_process_event_kind) with its path. */
+void tb_process_event(struct tb_file *file, uint32_t thread, uint64_t ticks, uint32_t kind, int32_t pid,
+                      int32_t status, const char *path);
 
 /* Appends `count` raw 64-bit words to the thread's chunk as one unit (they
  * are never split across chunks): torn records, bad lengths, anything. */

@@ -15,6 +15,19 @@
  *         main  (lane 0, tid 2000): create alpha 200, create beta 300, join alpha (wait) 400
  *         alpha (lane 1, tid 2001): start 250, acquire m1 1000, wait m2 2000
  *         beta  (lane 2, tid 2002): start 350, acquire m2 1500, wait m1 2500
+ *   gen_trace brief DIR
+ *       one second of a thread "steady" (lane 0, tid 3000) signalling a
+ *       condvar every 10 us (100000 events that change nothing), with one
+ *       wait of 1 us for a mutex, from 500500000 to 500501000 ns (then a
+ *       hold of 100 ns), and a thread "quiet" (lane 1, tid 3001) that only
+ *       signals: at 10 ms a column the wait must not vanish in its cell.
+ *   gen_trace ties DIR
+ *       events sharing nanoseconds: main (lane 0, tid 4000) and worker
+ *       (lane 1, tid 4001) both take mutex m at 1000 ns; in (time, lane,
+ *       ordinal) order the events are
+ *         500 main create worker, 500 worker start,
+ *         1000 main acquire m, 1000 main release m, 1000 worker acquire m,
+ *         2000 worker release m, 3000 main acquire m2
  *   gen_trace names DIR NAME
  *       the deadlock trace with alpha renamed NAME and NAME as the
  *       program's argument (untrusted bytes, for the escaping tests).
@@ -187,10 +200,59 @@ static int write_deadlock(const char *directory, const char *alpha_name, const c
     return status;
 }
 
+static int write_brief(const char *directory)
+{
+    const uint64_t cond = 0x602000, mutex = LOCK_ADDRESS(0), steady = 0x7000, quiet = 0x8000;
+    struct tb_file *file = tb_begin(3000, 1);
+    tb_add_thread(file, 1, 0, steady, 3000, 1);
+    process_info(file, 0, "brief_wait", NULL);
+    tb_thread_name(file, 1, 0, steady, "steady");
+    tb_event(file, 1, 100, SNAG_CLASS_THREAD, SNAG_OP_CREATE, quiet, 0x400100);
+    tb_add_thread(file, 2, 200, quiet, 3001, 0);
+    tb_thread_name(file, 2, 200, quiet, "quiet");
+    for (uint64_t time = 10000; time < 1000000000; time += 10000) {
+        tb_event(file, 1, time, SNAG_CLASS_COND, SNAG_OP_SIGNAL, cond, 0x401000);
+        tb_event(file, 2, time + 5000, SNAG_CLASS_COND, SNAG_OP_SIGNAL, cond, 0x401010);
+        if (time != 500490000) continue;
+        tb_event(file, 1, 500500000, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, mutex, 0x401020);
+        tb_event(file, 1, 500501000, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, mutex, 0x401020);
+        tb_event(file, 1, 500501100, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, mutex, 0x401030);
+    }
+    struct snag_file_header *header = tb_header(file);
+    header->end_ticks = 1000000000;
+    header->exit_kind = SNAG_EXIT_STATUS;
+    int status = tb_write_into(file, directory);
+    tb_free(file);
+    return status;
+}
+
+static int write_ties(const char *directory)
+{
+    const uint64_t m = LOCK_ADDRESS(0), m2 = LOCK_ADDRESS(1), main_self = 0x7000, worker = 0x8000;
+    struct tb_file *file = tb_begin(4000, 1);
+    tb_add_thread(file, 1, 0, main_self, 4000, 1);
+    process_info(file, 0, "ties", NULL);
+    tb_event(file, 1, 500, SNAG_CLASS_THREAD, SNAG_OP_CREATE, worker, 0x400100);
+    tb_add_thread(file, 2, 500, worker, 4001, 0);
+    tb_event(file, 2, 500, SNAG_CLASS_THREAD, SNAG_OP_START, worker, 0x400200);
+    tb_thread_name(file, 2, 500, worker, "worker");
+    tb_event(file, 1, 1000, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, m, 0x401000);
+    tb_event(file, 1, 1000, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, m, 0x401010);
+    tb_event(file, 2, 1000, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, m, 0x401020);
+    tb_event(file, 2, 2000, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, m, 0x401030);
+    tb_event(file, 1, 3000, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, m2, 0x401040);
+    struct snag_file_header *header = tb_header(file);
+    header->end_ticks = 4000;
+    header->exit_kind = SNAG_EXIT_STATUS;
+    int status = tb_write_into(file, directory);
+    tb_free(file);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: gen_trace bench DIR EVENTS [THREADS [SEED]] | deadlock DIR | names DIR NAME\n");
+        fprintf(stderr, "usage: gen_trace bench DIR EVENTS [THREADS [SEED]] | deadlock DIR | brief DIR | ties DIR | names DIR NAME\n");
         return 2;
     }
     const char *directory = argv[2];
@@ -210,6 +272,10 @@ int main(int argc, char **argv)
         status = write_bench(directory, events, threads, seed);
     } else if (strcmp(argv[1], "deadlock") == 0) {
         status = write_deadlock(directory, "alpha", NULL);
+    } else if (strcmp(argv[1], "ties") == 0) {
+        status = write_ties(directory);
+    } else if (strcmp(argv[1], "brief") == 0) {
+        status = write_brief(directory);
     } else if (strcmp(argv[1], "names") == 0 && argc >= 4) {
         status = write_deadlock(directory, argv[3], argv[3]);
     } else {

@@ -281,9 +281,10 @@ static void searches_find_events_by_operation(void **state)
 }
 
 /* 200000 events: zoomed out, the timeline is drawn from the summary. The
- * first half of the time the thread mostly runs (holding a lock a quarter
- * of it), the second half it mostly waits for the lock. */
-static void zoomed_out_cells_show_the_dominant_state(void **state)
+ * first half of the time the thread mostly runs, holding a lock a quarter
+ * of it; the second half it mostly waits for the lock. Each cell shows the
+ * most telling state of its slice, however brief. */
+static void zoomed_out_cells_show_the_most_telling_state(void **state)
 {
     struct tb_file *file = new_trace(20000000);
     uint64_t time = 1000;
@@ -302,16 +303,39 @@ static void zoomed_out_cells_show_the_dominant_state(void **state)
     assert_true(lane_index_bucket_ns(index) > 1);
     uint8_t states[200];
     lane_index_columns(index, 0, 0, 100000, 200, states, NULL);
-    for (size_t column = 1; column < 99; column++) assert_int_equal(states[column], LANE_RUNNING);
+    for (size_t column = 1; column < 99; column++) assert_int_equal(states[column], LANE_HOLDING);
     for (size_t column = 101; column < 199; column++) assert_int_equal(states[column], LANE_WAIT_LOCK);
     /* the same at other zooms, and exactly where few events are in view */
     lane_index_columns(index, 0, 0, 1000000, 20, states, NULL);
-    assert_int_equal(states[5], LANE_RUNNING);
+    assert_int_equal(states[5], LANE_HOLDING);
     assert_int_equal(states[15], LANE_WAIT_LOCK);
     lane_index_columns(index, 0, 5000000, 10, 10, states, NULL);
     assert_memory_equal(states, ((uint8_t[]){LANE_HOLDING, LANE_HOLDING, LANE_HOLDING, LANE_RUNNING, LANE_RUNNING,
                                              LANE_RUNNING, LANE_RUNNING, LANE_RUNNING, LANE_RUNNING, LANE_RUNNING}),
                         10);
+}
+
+/* One wait of 0.5 us among 100000 events that change nothing (cond signals):
+ * a 10 ms cell around it shows the wait, from the summary and from the
+ * events alike, and the cells beside it show running. */
+static void a_brief_wait_shows_in_a_zoomed_out_cell(void **state)
+{
+    struct tb_file *file = new_trace(100000000);
+    for (uint64_t time = 1000; time < 99999000; time += 1000) {
+        tb_event(file, 1, time, SNAG_CLASS_COND, SNAG_OP_SIGNAL, COND_A, SITE);
+        if (time != 50500000) continue; /* mid-cell, clear of the finest buckets at its edges */
+        tb_event(file, 1, time + 200, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, LOCK_A, SITE);
+        tb_event(file, 1, time + 700, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, LOCK_A, SITE); /* after 0.5 us */
+        tb_event(file, 1, time + 800, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, LOCK_A, SITE);
+    }
+    struct lane_index *index = index_trace(state, file);
+    uint8_t states[10];
+    lane_index_columns(index, 0, 0, 10000000, 10, states, NULL); /* from the summary */
+    for (size_t column = 0; column < 10; column++)
+        assert_int_equal(states[column], column == 5 ? LANE_WAIT_LOCK : LANE_RUNNING);
+    lane_index_columns(index, 0, 45000000, 1000000, 10, states, NULL); /* 1 ms cells: from the events */
+    for (size_t column = 0; column < 10; column++)
+        assert_int_equal(states[column], column == 5 ? LANE_WAIT_LOCK : LANE_RUNNING);
 }
 
 static void marks_show_where_the_marked_object_is_used(void **state)
@@ -347,7 +371,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(recursive_and_read_locks_are_held_until_the_last_release, make_fixture, free_fixture),
         cmocka_unit_test_setup_teardown(holds_beyond_a_checkpoint_are_counted, make_fixture, free_fixture),
         cmocka_unit_test_setup_teardown(searches_find_events_by_operation, make_fixture, free_fixture),
-        cmocka_unit_test_setup_teardown(zoomed_out_cells_show_the_dominant_state, make_fixture, free_fixture),
+        cmocka_unit_test_setup_teardown(zoomed_out_cells_show_the_most_telling_state, make_fixture, free_fixture),
+        cmocka_unit_test_setup_teardown(a_brief_wait_shows_in_a_zoomed_out_cell, make_fixture, free_fixture),
         cmocka_unit_test_setup_teardown(marks_show_where_the_marked_object_is_used, make_fixture, free_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,8 @@ set(SNAG_VIEWER_TESTS
   view_dump_shows_a_lane_per_thread_grouped_by_process 60
   view_dump_shows_hot_lock_workers_waiting 120
   view_dump_steps_and_zooms_to_exact_event_times 60
+  view_dump_steps_through_events_of_one_nanosecond 60
+  view_dump_keeps_a_brief_wait_visible_when_zoomed_out 60
   view_dump_panel_names_holders_and_the_deadlock_cycle 60
   view_dump_locks_screen_lists_counter_lock 60
   view_dump_escapes_untrusted_text 60

@@ -57,7 +57,7 @@ struct snag_file_header {
     uint64_t anchor_realtime_ns;  /* CLOCK_REALTIME at anchor_ticks */
     int32_t pid;
     int32_t ppid;
-    uint32_t image_seq;       /* 0 for the first image of this pid, +1 per exec */
+    uint32_t image_seq;       /* n of "<pid>.<n>.snag": 0 for the first image of this pid, +1 per later one */
     uint32_t exit_kind;       /* (live) enum snag_exit_kind */
     int32_t exit_value;       /* (live) exit code or signal number */
     uint32_t flags;           /* SNAG_FILE_* */
@@ -262,7 +262,8 @@ enum snag_process_event_kind {
     SNAG_PROCESS_FORK = 1,        /* pid = the child just forked */
     SNAG_PROCESS_EXEC = 2,        /* about to execve the path; pid = our own */
     SNAG_PROCESS_EXEC_FAILED = 3, /* the exec returned; status = errno */
-    SNAG_PROCESS_SPAWN = 4,       /* posix_spawn made pid (it execs the path) */
+    SNAG_PROCESS_SPAWN = 4,       /* posix_spawn made pid (it execs the path); pid 0: system()/popen()
+                                     ran the path as a shell command, pid unknown (also in WAIT/WAITED) */
     SNAG_PROCESS_WAIT = 5,        /* a blocking wait begins; pid = what was asked (-1 any, >0 one child) */
     SNAG_PROCESS_WAITED = 6,      /* a child was reaped: pid, status = its raw wait status */
 };

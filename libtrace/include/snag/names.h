@@ -25,8 +25,9 @@ int snag_names_site(struct snag_names *names, uint32_t process, uint64_t return_
 const char *snag_names_site_text(struct snag_names *names, uint32_t process, uint64_t return_address, char *out,
                                  size_t size);
 /* A lock's label: its variable ("accounts_lock", "stripe_locks[1]"), a named
- * semaphore's name, else "initialised at ..." or "first taken at ...", else
- * its address. Sanitised. */
+ * semaphore's name, else "initialised at ..." or "first used at ...", else
+ * its address. A forked child's lock that its parent initialised before the
+ * fork (the child's copy of it) is labelled as the parent's. Sanitised. */
 const char *snag_names_lock_label(struct snag_names *names, const struct snag_lock_stats *lock, char *out,
                                   size_t size);
 /* "pid:0xaddress" with "#instance" for re-initialised objects. */

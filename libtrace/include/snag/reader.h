@@ -34,7 +34,8 @@ struct snag_process_info {
     int32_t pid;
     int32_t ppid;
     uint32_t parent;       /* index of the parent process in the trace, or SNAG_NO_INDEX */
-    uint32_t image_seq;    /* 0 for a pid's first image, then +1 per exec */
+    uint32_t image_seq;    /* 0 for a pid's first image, then +1 per later one (exec, pid reuse) */
+    uint32_t exec_from;    /* index of the image of the same pid that exec'd into this one, or SNAG_NO_INDEX */
     int forked;            /* created by a fork in a traced parent */
     uint32_t argc;
     const char *const *argv; /* raw bytes from the trace: sanitise before display */
@@ -131,6 +132,8 @@ struct snag_process_event {
     int32_t status;     /* WAITED: raw wait status; EXEC_FAILED: errno */
     const char *path;   /* EXEC, SPAWN: what was executed ("" otherwise); untrusted */
 };
+/* pid 0 in SPAWN, WAIT and WAITED: a command run by system() or popen()/pclose(), whose
+ * shell's pid the shim cannot know (see FORMAT.md). */
 size_t snag_trace_process_event_count(const struct snag_trace *trace);
 const struct snag_process_event *snag_trace_process_event(const struct snag_trace *trace, size_t index);
 
@@ -158,5 +161,6 @@ int snag_event_next(struct snag_event_cursor *cursor, struct snag_event *event);
 void snag_event_cursor_free(struct snag_event_cursor *cursor);
 
 const char *snag_class_name(unsigned object_class); /* "mutex", "rwlock", ... */
+const char *snag_process_event_name(unsigned kind); /* "fork", "exec", "spawn", "waited", ... */
 
 #endif
