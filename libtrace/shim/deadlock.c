@@ -61,7 +61,7 @@ struct search {
 static struct snag_wait_slot *slot_of_tid(struct snag_wait_slot *table, int32_t tid)
 {
     if (tid <= 0) return NULL;
-    for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++)
+    for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++)
         if (__atomic_load_n(&table[index].tid, __ATOMIC_ACQUIRE) == tid) return &table[index];
     return NULL;
 }
@@ -71,7 +71,7 @@ static struct snag_wait_slot *slot_of_tid(struct snag_wait_slot *table, int32_t 
 static unsigned listed_holders(struct snag_wait_slot *table, uint64_t object, struct snag_wait_slot **holders)
 {
     unsigned count = 0;
-    for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++) {
+    for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++) {
         struct snag_wait_slot *slot = &table[index];
         if (__atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
         uint8_t held = __atomic_load_n(&slot->held_count, __ATOMIC_ACQUIRE);
@@ -117,7 +117,7 @@ static unsigned holders_of(struct search *search, const struct participant *wait
         return holders[0] != NULL;
     }
     case SNAG_CLASS_THREAD: /* a join waits for the joined thread itself */
-        for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++) {
+        for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++) {
             struct snag_wait_slot *slot = &table[index];
             if (slot == waiter->slot || __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
             if (__atomic_load_n(&slot->pthread_self, __ATOMIC_RELAXED) != waiter->object) continue;
@@ -358,7 +358,7 @@ static int wait_still_blocks(struct snag_wait_slot *table, const struct snag_wai
     }
     case SNAG_CLASS_MUTEX: return ((const volatile pthread_mutex_t *)(uintptr_t)object)->__data.__lock != 0;
     case SNAG_CLASS_THREAD:
-        for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++)
+        for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++)
             if (__atomic_load_n(&table[index].tid, __ATOMIC_ACQUIRE) != 0 &&
                 __atomic_load_n(&table[index].pthread_self, __ATOMIC_RELAXED) == object)
                 return 1;
@@ -375,7 +375,7 @@ static int all_threads_blocked(struct snag_wait_slot *table)
     static uint32_t seqs[SNAG_WAIT_TABLE_ENTRIES]; /* under `reporting` */
     for (int pass = 0; pass < 2; pass++) {
         int live = 0;
-        for (unsigned index = 0; index < SNAG_WAIT_TABLE_ENTRIES; index++) {
+        for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++) {
             struct snag_wait_slot *slot = &table[index];
             if (__atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
             live++;

@@ -9,6 +9,24 @@
 
 #include "deadlock.h"
 
+/* How far into a table slots were ever claimed, here or in a parent before
+ * fork: readers scan no further. It only grows, so it bounds every table of
+ * this process, a forked child's new one included. */
+static unsigned claimed_mark;
+
+unsigned snag_wait_table_used(void)
+{
+    return __atomic_load_n(&claimed_mark, __ATOMIC_ACQUIRE);
+}
+
+static void mark_claimed(unsigned index)
+{
+    unsigned seen = __atomic_load_n(&claimed_mark, __ATOMIC_RELAXED);
+    while (seen < index + 1 &&
+           !__atomic_compare_exchange_n(&claimed_mark, &seen, index + 1, 1, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+    }
+}
+
 struct snag_wait_slot *snag_wait_slot_claim(struct snag_wait_slot *table, int32_t tid, uint64_t pthread_self)
 {
     if (!table) return NULL;
@@ -23,6 +41,7 @@ struct snag_wait_slot *snag_wait_slot_claim(struct snag_wait_slot *table, int32_
         __atomic_store_n(&slot->pthread_self, pthread_self, __ATOMIC_RELAXED);
         __atomic_store_n(&slot->held_count, 0, __ATOMIC_RELAXED);
         __atomic_store_n(&slot->flags, 0, __ATOMIC_RELAXED);
+        mark_claimed(index);
         return slot;
     }
     return NULL;

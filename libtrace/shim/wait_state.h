@@ -11,6 +11,8 @@
 
 /* A free slot of `table` for a new thread, or NULL (no table, table full). */
 struct snag_wait_slot *snag_wait_slot_claim(struct snag_wait_slot *table, int32_t tid, uint64_t pthread_self);
+/* Slots a reader of the table needs to look at: none above ever was claimed. */
+unsigned snag_wait_table_used(void);
 /* The calling thread ends: its slot is free again. */
 void snag_wait_slot_release(void);
 
