@@ -30,7 +30,7 @@ SNAG_EXPORT int pthread_barrier_destroy(pthread_barrier_t *barrier)
 SNAG_EXPORT int pthread_barrier_wait(pthread_barrier_t *barrier)
 {
     SNAG_REAL_OR_RETURN(pthread_barrier_wait, 0);
-    snag_record(SNAG_T(BARRIER, WAIT), barrier, SNAG_CALLER());
+    snag_record_with_stack(SNAG_T(BARRIER, WAIT), barrier, SNAG_CALLER());
     int result = snag_real.pthread_barrier_wait(barrier);
     snag_record_aux(SNAG_T(BARRIER, WAKE), barrier, result == PTHREAD_BARRIER_SERIAL_THREAD ? 1 : 0);
     return result;

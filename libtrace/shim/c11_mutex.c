@@ -28,7 +28,7 @@ SNAG_EXPORT void mtx_destroy(mtx_t *mutex)
 static SNAG_SLOW int lock_after_try(mtx_t *mutex, uintptr_t site, int try_result,
                                     const struct timespec *restrict deadline)
 {
-    if (try_result == thrd_busy) snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
+    if (try_result == thrd_busy) snag_record_with_stack(SNAG_T(MUTEX, WAIT), mutex, site);
     int result = deadline ? snag_real.mtx_timedlock(mutex, deadline) : snag_real.mtx_lock(mutex);
     if (result == thrd_success) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else snag_record_failure(MUTEX, mutex, result == thrd_timedout ? ETIMEDOUT : EINVAL);

@@ -15,7 +15,7 @@ struct cond_wait {
 static void begin_wait(const struct cond_wait *wait)
 {
     snag_record_release(SNAG_T(MUTEX, RELEASE), wait->mutex, wait->site);
-    snag_record(SNAG_T(COND, WAIT), wait->cond, wait->site);
+    snag_record_with_stack(SNAG_T(COND, WAIT), wait->cond, wait->site);
 }
 
 static void end_wait(const struct cond_wait *wait, int result)

@@ -50,7 +50,7 @@ static SNAG_SLOW int lock_after_try(pthread_mutex_t *mutex, uintptr_t site, int 
         snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
         return try_result;
     }
-    if (try_result == EBUSY) snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
+    if (try_result == EBUSY) snag_record_with_stack(SNAG_T(MUTEX, WAIT), mutex, site);
     int result;
     switch (how) {
     case LOCK_TIMED: result = snag_real.pthread_mutex_timedlock(mutex, deadline); break;

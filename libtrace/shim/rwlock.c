@@ -33,7 +33,7 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
                                     clockid_t clock, const struct timespec *deadline)
 {
     int shared = call <= CLOCK_RD;
-    if (try_result == EBUSY) snag_record(shared ? SNAG_T(RWLOCK, WAIT_SHARED) : SNAG_T(RWLOCK, WAIT), lock, site);
+    if (try_result == EBUSY) snag_record_with_stack(shared ? SNAG_T(RWLOCK, WAIT_SHARED) : SNAG_T(RWLOCK, WAIT), lock, site);
     int result;
     switch (call) {
     case RD: result = snag_real.pthread_rwlock_rdlock(lock); break;

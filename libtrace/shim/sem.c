@@ -81,7 +81,7 @@ static void wait_cancelled(void *sem)
 static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno, enum wait_how how, clockid_t clock,
                                     const struct timespec *deadline)
 {
-    snag_record(SNAG_T(SEM, WAIT), sem, site);
+    snag_record_with_stack(SNAG_T(SEM, WAIT), sem, site);
     int result;
     pthread_cleanup_push(wait_cancelled, sem);
     switch (how) {

@@ -22,7 +22,7 @@ SNAG_EXPORT int pthread_spin_destroy(pthread_spinlock_t *lock)
 
 static SNAG_SLOW int lock_after_try(pthread_spinlock_t *lock, uintptr_t site)
 {
-    snag_record(SNAG_T(SPIN, WAIT), lock, site);
+    snag_record_with_stack(SNAG_T(SPIN, WAIT), lock, site);
     int result = snag_real.pthread_spin_lock(lock);
     if (result == 0) snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
     else snag_record_failure(SPIN, lock, result);

@@ -55,6 +55,7 @@ static void *trampoline(void *argument)
 {
     struct start start = *(struct start *)argument;
     free(argument);
+    snag_stack_set_thread_bounds(0);
     snag_record(SNAG_T(THREAD, START), (void *)pthread_self(), (uintptr_t)(start.routine ? (void *)start.routine
                                                                                           : (void *)start.c11_routine));
     void *result;
@@ -84,7 +85,7 @@ SNAG_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attribut
     if (!start) return snag_real.pthread_create(thread, attributes, routine, argument); /* untraced start */
     int result = snag_real.pthread_create(thread, attributes, trampoline, start);
     if (result != 0) free(start);
-    else snag_record(SNAG_T(THREAD, CREATE), (void *)*thread, site);
+    else snag_record_with_stack(SNAG_T(THREAD, CREATE), (void *)*thread, site);
     return result;
 }
 
@@ -103,7 +104,7 @@ SNAG_EXPORT int thrd_create(thrd_t *thread, thrd_start_t routine, void *argument
     if (!start) return snag_real.thrd_create(thread, routine, argument);
     int result = snag_real.thrd_create(thread, c11_trampoline, start);
     if (result != thrd_success) free(start);
-    else snag_record(SNAG_T(THREAD, CREATE), (void *)*thread, site);
+    else snag_record_with_stack(SNAG_T(THREAD, CREATE), (void *)*thread, site);
     return result;
 }
 
@@ -116,7 +117,7 @@ static void join_cancelled(void *thread)
 SNAG_EXPORT int pthread_join(pthread_t thread, void **result)
 {
     SNAG_REAL_OR_RETURN(pthread_join, EINVAL);
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
+    snag_record_with_stack(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
     int status;
     pthread_cleanup_push(join_cancelled, (void *)thread);
     status = snag_real.pthread_join(thread, result);
@@ -129,7 +130,7 @@ SNAG_EXPORT int pthread_join(pthread_t thread, void **result)
 SNAG_EXPORT int pthread_timedjoin_np(pthread_t thread, void **result, const struct timespec *deadline)
 {
     SNAG_REAL_OR_RETURN(pthread_timedjoin_np, EINVAL);
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
+    snag_record_with_stack(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
     int status;
     pthread_cleanup_push(join_cancelled, (void *)thread);
     status = snag_real.pthread_timedjoin_np(thread, result, deadline);
@@ -152,7 +153,7 @@ SNAG_EXPORT int pthread_tryjoin_np(pthread_t thread, void **result)
 SNAG_EXPORT int thrd_join(thrd_t thread, int *result)
 {
     SNAG_REAL_OR_RETURN(thrd_join, thrd_error);
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
+    snag_record_with_stack(SNAG_T(THREAD, WAIT), (void *)thread, SNAG_CALLER());
     int status = snag_real.thrd_join(thread, result);
     if (status == thrd_success) snag_record_aux(SNAG_T(THREAD, ACQUIRE), (void *)thread, SNAG_SITE_NONE);
     else snag_record_failure(THREAD, (void *)thread, EINVAL);
