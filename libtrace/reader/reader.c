@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stack_table.h"
+
 #define MAX_THREADS_PER_FILE (1u << 22)
 
 struct chunk_ref {
@@ -97,6 +99,7 @@ struct snag_trace {
     struct pending_deadlock *deadlock_builds;
     size_t deadlock_count, deadlock_capacity;
     struct snag_recorded_deadlock *deadlocks; /* for the API, made by finish() */
+    struct snag_stack_table *stacks;
     char **warnings;
     size_t warning_count, warning_capacity;
     char **argv_storage; /* argv arrays to free */
@@ -325,6 +328,11 @@ static void read_variable(struct snag_trace *trace, struct trace_file *file, uin
     case SNAG_REC_FINDING:
         if (word1_high == SNAG_FINDING_DEADLOCK) read_deadlock(trace, file_index, thread, ticks, payload, size);
         break;
+    case SNAG_REC_STACK: {
+        const char *problem = snag_stack_table_add(trace->stacks, file->process, word1_high, payload, size);
+        if (problem) warn(trace, "%s: %s (stack %u)", file->path, problem, word1_high);
+        break;
+    }
     case SNAG_REC_THREAD_INFO: {
         struct snag_thread_record record;
         if (size < sizeof record) return;
@@ -1008,6 +1016,7 @@ static void finish(struct snag_trace *trace)
     }
     apply_names(trace);
     inherit_from_parents(trace);
+    snag_stack_table_seal(trace->stacks);
     finish_process_events(trace);
     /* After the waits: they tell when a killed process really ended. */
     for (size_t index = 0; index < trace->thread_count; index++) {
@@ -1023,6 +1032,10 @@ static void finish(struct snag_trace *trace)
 struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_size)
 {
     struct snag_trace *trace = calloc(1, sizeof *trace);
+    if (trace && !(trace->stacks = snag_stack_table_new())) {
+        free(trace);
+        trace = NULL;
+    }
     if (!trace) {
         set_error(error, error_size, "%s: out of memory", path);
         return NULL;
@@ -1124,6 +1137,7 @@ void snag_trace_close(struct snag_trace *trace)
     free(trace->semaphores);
     free(trace->warnings);
     free(trace->launcher_entries);
+    snag_stack_table_free(trace->stacks);
     free(trace);
 }
 
@@ -1160,6 +1174,11 @@ size_t snag_trace_process_event_count(const struct snag_trace *trace)
 const struct snag_process_event *snag_trace_process_event(const struct snag_trace *trace, size_t index)
 {
     return index < snag_trace_process_event_count(trace) ? &trace->process_event_list[index] : NULL;
+}
+
+const struct snag_stack_table *snag_trace_stack_table(const struct snag_trace *trace)
+{
+    return trace->stacks;
 }
 
 const char *snag_trace_semaphore_name(const struct snag_trace *trace, uint32_t process, uint64_t address)
@@ -1199,6 +1218,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
     const struct trace_file *file = cursor->file;
     uint64_t spelled_site = 0, spelled_object = 0;
     bool has_spelled_object = false;
+    uint32_t stack_ref = 0; /* a STACK_REF for the next object record of this chunk */
     while (cursor->chunk < thread->chunk_count) {
         const struct chunk_ref *chunk = &thread->chunks[cursor->chunk];
         if (cursor->offset < chunk->records_offset) cursor->offset = chunk->records_offset;
@@ -1208,9 +1228,11 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             uint8_t type = (uint8_t)word0;
             if (SNAG_RECORD_IS_SHORT(type)) {
                 cursor->offset += 8;
+                stack_ref = 0; /* the shim never puts one before a short record */
                 struct snag_event *event = &cursor->current;
                 if (type == SNAG_REC_REACQUIRE) {
                     *event = cursor->acquired;
+                    event->stack = 0; /* the stack, if any, was the first acquisition's */
                     event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
                     cursor->last_class = event->object_class;
                     cursor->last_object = event->object;
@@ -1237,6 +1259,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             unsigned object_class = type >> 4, op = type & 0xf;
             if (object_class == SNAG_CLASS_CONTROL) {
                 if (type == SNAG_REC_SITE) spelled_site = word1;
+                else if (type == SNAG_REC_STACK_REF) stack_ref = (uint32_t)word1;
                 else if (type == SNAG_REC_OBJECT) {
                     spelled_object = word1;
                     has_spelled_object = true;
@@ -1251,7 +1274,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             event->object_class = (uint8_t)object_class;
             event->op = (uint8_t)op;
             event->object = has_spelled_object ? spelled_object : (word1 & SNAG_ADDRESS_MASK);
-            event->stack = 0; /* the stacks work resolves STACK_REF records into this */
+            event->stack = stack_ref ? snag_stack_table_canonical(cursor->trace->stacks, file->process, stack_ref) : 0;
             if (op_has_site(op)) {
                 event->site = resolve_site(file, aux, spelled_site);
                 event->aux = 0;
@@ -1267,6 +1290,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
         }
         cursor->chunk++;
         cursor->offset = 0;
+        stack_ref = 0; /* never carried into another chunk */
     }
     return false;
 }

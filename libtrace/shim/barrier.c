@@ -31,7 +31,6 @@ SNAG_EXPORT int pthread_barrier_wait(pthread_barrier_t *barrier)
 {
     SNAG_REAL_OR_RETURN(pthread_barrier_wait, 0);
     uintptr_t site = SNAG_CALLER();
-    snag_record(SNAG_T(BARRIER, WAIT), barrier, site);
     snag_wait_begin(BARRIER, SNAG_OP_WAIT, barrier, site, 0);
     int result = snag_real.pthread_barrier_wait(barrier);
     snag_wait_end();

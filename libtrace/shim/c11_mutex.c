@@ -29,7 +29,6 @@ static SNAG_SLOW int lock_after_try(mtx_t *mutex, uintptr_t site, int try_result
                                     const struct timespec *restrict deadline)
 {
     if (try_result == thrd_busy) {
-        snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
         snag_wait_begin(MUTEX, SNAG_OP_WAIT, mutex, site, deadline ? SNAG_WAIT_TIMED : 0);
     }
     int result = deadline ? snag_real.mtx_timedlock(mutex, deadline) : snag_real.mtx_lock(mutex);

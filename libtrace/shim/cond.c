@@ -16,7 +16,6 @@ struct cond_wait {
 static void begin_wait(const struct cond_wait *wait)
 {
     snag_record_release(SNAG_T(MUTEX, RELEASE), wait->mutex, wait->site);
-    snag_record(SNAG_T(COND, WAIT), wait->cond, wait->site);
     snag_wait_begin(COND, SNAG_OP_WAIT, wait->cond, wait->site, wait->flags);
 }
 

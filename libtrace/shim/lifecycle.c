@@ -64,6 +64,7 @@ void snag_start(int argc, char **argv)
     const char *directory = getenv("SNAG_TRACE_DIR");
     if (!directory || !*directory) return; /* not recording: no clock to set up */
     snag_clock_setup();
+    snag_stack_setup();
     if (snag_writer_open_process() != 0) return;
     if (!snag_process_following()) snag_process_stop_following_children();
     snag_record_process_info(argc, argv);
@@ -75,6 +76,7 @@ void snag_start(int argc, char **argv)
 __attribute__((constructor(101))) static void snag_constructor(int argc, char **argv, char **envp)
 {
     (void)envp;
+    if (gettid() == getpid()) snag_stack_set_thread_bounds(1);
     snag_start(argc, argv);
 }
 

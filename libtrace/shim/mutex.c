@@ -51,7 +51,6 @@ static SNAG_SLOW int lock_after_try(pthread_mutex_t *mutex, uintptr_t site, int 
         return try_result;
     }
     if (try_result == EBUSY) {
-        snag_record(SNAG_T(MUTEX, WAIT), mutex, site);
         snag_wait_begin(MUTEX, SNAG_OP_WAIT, mutex, site, how == LOCK_PLAIN ? 0 : SNAG_WAIT_TIMED);
     }
     int result;

@@ -34,7 +34,6 @@ static SNAG_SLOW int lock_after_try(pthread_rwlock_t *lock, uintptr_t site, int 
 {
     int shared = call <= CLOCK_RD;
     if (try_result == EBUSY) {
-        snag_record(shared ? SNAG_T(RWLOCK, WAIT_SHARED) : SNAG_T(RWLOCK, WAIT), lock, site);
         snag_wait_begin(RWLOCK, shared ? SNAG_OP_WAIT_SHARED : SNAG_OP_WAIT, lock, site,
                         call == RD || call == WR ? 0 : SNAG_WAIT_TIMED);
     }

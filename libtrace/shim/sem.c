@@ -85,7 +85,6 @@ static void wait_cancelled(void *sem)
 static SNAG_SLOW int wait_after_try(sem_t *sem, uintptr_t site, int caller_errno, enum wait_how how, clockid_t clock,
                                     const struct timespec *deadline)
 {
-    snag_record(SNAG_T(SEM, WAIT), sem, site);
     snag_wait_begin(SEM, SNAG_OP_WAIT, sem, site, how == WAIT_PLAIN ? 0 : SNAG_WAIT_TIMED);
     int result;
     pthread_cleanup_push(wait_cancelled, sem);

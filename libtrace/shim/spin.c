@@ -22,7 +22,6 @@ SNAG_EXPORT int pthread_spin_destroy(pthread_spinlock_t *lock)
 
 static SNAG_SLOW int lock_after_try(pthread_spinlock_t *lock, uintptr_t site)
 {
-    snag_record(SNAG_T(SPIN, WAIT), lock, site);
     snag_wait_begin(SPIN, SNAG_OP_WAIT, lock, site, 0);
     int result = snag_real.pthread_spin_lock(lock);
     snag_wait_end();

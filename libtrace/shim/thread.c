@@ -56,6 +56,7 @@ static void *trampoline(void *argument)
 {
     struct start start = *(struct start *)argument;
     free(argument);
+    snag_stack_set_thread_bounds(0);
     snag_record(SNAG_T(THREAD, START), (void *)pthread_self(), (uintptr_t)(start.routine ? (void *)start.routine
                                                                                           : (void *)start.c11_routine));
     void *result;
@@ -85,7 +86,7 @@ SNAG_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attribut
     if (!start) return snag_real.pthread_create(thread, attributes, routine, argument); /* untraced start */
     int result = snag_real.pthread_create(thread, attributes, trampoline, start);
     if (result != 0) free(start);
-    else snag_record(SNAG_T(THREAD, CREATE), (void *)*thread, site);
+    else snag_record_with_stack(SNAG_T(THREAD, CREATE), (void *)*thread, site);
     return result;
 }
 
@@ -104,7 +105,7 @@ SNAG_EXPORT int thrd_create(thrd_t *thread, thrd_start_t routine, void *argument
     if (!start) return snag_real.thrd_create(thread, routine, argument);
     int result = snag_real.thrd_create(thread, c11_trampoline, start);
     if (result != thrd_success) free(start);
-    else snag_record(SNAG_T(THREAD, CREATE), (void *)*thread, site);
+    else snag_record_with_stack(SNAG_T(THREAD, CREATE), (void *)*thread, site);
     return result;
 }
 
@@ -119,7 +120,6 @@ SNAG_EXPORT int pthread_join(pthread_t thread, void **result)
 {
     SNAG_REAL_OR_RETURN(pthread_join, EINVAL);
     uintptr_t site = SNAG_CALLER();
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, site);
     snag_wait_begin(THREAD, SNAG_OP_WAIT, (void *)thread, site, 0);
     int status;
     pthread_cleanup_push(join_cancelled, (void *)thread);
@@ -135,7 +135,6 @@ SNAG_EXPORT int pthread_timedjoin_np(pthread_t thread, void **result, const stru
 {
     SNAG_REAL_OR_RETURN(pthread_timedjoin_np, EINVAL);
     uintptr_t site = SNAG_CALLER();
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, site);
     snag_wait_begin(THREAD, SNAG_OP_WAIT, (void *)thread, site, SNAG_WAIT_TIMED);
     int status;
     pthread_cleanup_push(join_cancelled, (void *)thread);
@@ -161,7 +160,6 @@ SNAG_EXPORT int thrd_join(thrd_t thread, int *result)
 {
     SNAG_REAL_OR_RETURN(thrd_join, thrd_error);
     uintptr_t site = SNAG_CALLER();
-    snag_record(SNAG_T(THREAD, WAIT), (void *)thread, site);
     snag_wait_begin(THREAD, SNAG_OP_WAIT, (void *)thread, site, 0);
     int status = snag_real.thrd_join(thread, result);
     snag_wait_end();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "deadlock.h"
+#include "stack.h"
 
 /* How far into a table slots were ever claimed, here or in a parent before
  * fork: readers scan no further. It only grows, so it bounds every table of
@@ -59,6 +60,7 @@ void snag_wait_slot_release(void)
 
 void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags)
 {
+    uint32_t stack = snag_record_with_stack(SNAG_TYPE(object_class, op), object, site);
     struct snag_wait_slot *slot = snag_thread.wait_slot;
     if (!slot || snag_thread.in_shim) return;
     /* A wait nested in one already published (a signal handler's sem_wait)
@@ -70,6 +72,7 @@ void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *obje
     slot->object_class = object_class;
     slot->op = op;
     slot->flags = (uint8_t)flags;
+    slot->stack = stack;
     /* odd: blocked. Sequentially consistent: it publishes the fields above,
      * and deadlock.c relies on it being ordered before reading `deadlocked`. */
     __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_SEQ_CST);

@@ -16,9 +16,10 @@ unsigned snag_wait_table_used(void);
 /* The calling thread ends: its slot is free again. */
 void snag_wait_slot_release(void);
 
-/* The calling thread is about to block on `object` (its WAIT record is
- * written): publish it, and for a lock-like wait look for a deadlock cycle
- * that this wait closes. `flags` are enum snag_wait_flags. */
+/* The calling thread is about to block on `object`: record its WAIT (or
+ * WAIT_SHARED, by `op`) with its stack, publish it in the thread's slot, and
+ * for a lock-like wait look for a deadlock cycle that this wait closes.
+ * `flags` are enum snag_wait_flags. */
 void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags);
 /* The wait ended, however (acquired, failed, timed out, cancelled). */
 void snag_wait_end(void);

@@ -153,6 +153,8 @@ static void emit_thread_info(struct snag_thread_state *thread)
 {
     struct snag_thread_record info = {
         .pthread_self = (uint64_t)pthread_self(),
+        .stack_low = thread->stack_low,
+        .stack_high = thread->stack_high,
         .tid = thread->tid,
         .is_main = thread->tid == getpid(),
     };
@@ -161,6 +163,11 @@ static void emit_thread_info(struct snag_thread_state *thread)
 
 uint64_t *snag_writer_refill(struct snag_thread_state *thread)
 {
+    if (thread->hidden_end) { /* the release of a hidden lock of libunwind's: dropped */
+        thread->end = thread->hidden_end;
+        thread->hidden_end = NULL;
+        return NULL;
+    }
     if (thread->in_shim) return NULL;
     if (!atomic_load_explicit(&process.recording, memory_order_acquire)) {
         snag_start(0, NULL); /* a lock taken before our constructor ran */
@@ -447,6 +454,7 @@ void snag_writer_after_fork_child(int follow)
     atomic_store(&process.next_thread_index, 0);
     snag_thread.pos = snag_thread.end = NULL;
     snag_thread.wait_slot = NULL; /* the parent's table: the child gets its own with its file */
+    snag_stack_after_fork_child(); /* stack ids are per file */
     if (follow) open_file(getpid(), parent, 1, fork_ticks);
 }
 

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "snag/format.h"
+#include "stack.h"
 
 /* Everything the shim knows about the calling thread. Initial-exec TLS: one
  * %fs-relative access, no __tls_get_addr call, no allocation on first use. */
@@ -29,6 +30,9 @@ struct snag_thread_state {
     uint8_t exit_recorded;   /* the thread's EXIT record is written */
     uint8_t started_by_us;   /* the thread began in snag's trampoline */
     struct snag_wait_slot *wait_slot; /* its slot in the process file's wait-state table, NULL if none */
+    uint64_t *hidden_end;    /* end while a lock of libunwind's is hidden (stack.c), else NULL */
+    uintptr_t stack_low;     /* the thread's usable stack [low, high), 0 if unknown (stack.c) */
+    uintptr_t stack_high;
 };
 
 extern __thread struct snag_thread_state snag_thread __attribute__((tls_model("initial-exec")));
@@ -101,6 +105,10 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
         __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_REACQUIRE, __ATOMIC_RELEASE);
         return;
     }
+    /* Only here, on the full record: the lock loop above never pays for it. */
+    if (__builtin_expect(!snag_stack_pair_seen((uint64_t)(uintptr_t)object, return_address), 0) &&
+        snag_stack_first_acquisition((uint64_t)(uintptr_t)object, return_address))
+        return;
     snag_record_aux(type, object, snag_site_id(return_address));
     /* after the record: a refill in between resets these for the new chunk */
     thread->acquired_type = type;

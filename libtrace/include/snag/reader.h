@@ -147,8 +147,9 @@ struct snag_event {
     uint16_t aux;          /* for FAILED, WAKE, ATTRIBUTE, EXIT (see format.h); 0 otherwise */
     uint64_t object;       /* the object's address (thread class: its pthread_t) */
     uint64_t site;         /* the caller's return address, 0 if none */
-    uint32_t stack;        /* the stack captured with this event (a STACK_REF before it): an id the stacks
-                              API resolves, 0 if none was captured */
+    uint32_t stack;        /* the stack captured with this very record (a STACK_REF before it), 0 if none:
+                              resolve it with snag_trace_stack (snag/stacks.h) and this event's process.
+                              Never inherited: a REACQUIRE's copy of its acquisition has 0 */
 };
 
 struct snag_event_cursor;
