@@ -159,7 +159,6 @@ static void describe_kernel(cl_kernel kernel, cl_program program)
 
 struct call {
     uint64_t start_ticks;
-    uint32_t function;
     struct snag_opencl_call_record record;
 };
 
@@ -168,7 +167,7 @@ struct call {
 static inline __attribute__((always_inline)) void call_begin(struct call *call, uint32_t function, uintptr_t site)
 {
     memset(&call->record, 0, sizeof call->record);
-    call->function = function;
+    call->record.function = function;
     call->record.site = site;
     call->start_ticks = snag_now_ticks();
 }
@@ -182,7 +181,7 @@ static inline __attribute__((always_inline)) void call_returned(struct call *cal
 static void call_record(struct call *call, const char *text, size_t text_size)
 {
     if (text_size > MAX_TEXT) text_size = MAX_TEXT;
-    snag_emit_variable_at(call->start_ticks, SNAG_REC_OPENCL_CALL, call->function, &call->record,
+    snag_emit_variable_at(call->start_ticks, SNAG_REC_OPENCL_CALL, 0, &call->record,
                           sizeof call->record, text, text_size);
 }
 

@@ -192,8 +192,7 @@ enum snag_variable_type {
     SNAG_REC_FINDING = 0x87,      /* a finding the shim detected online (deadlock); struct snag_finding_record */
     /* 0x88..0x8f: reserved for more findings records */
     /* 0x90..0x9f: OpenCL host calls and device commands */
-    SNAG_REC_OPENCL_CALL = 0x90,    /* word1 bits 32..63 = enum snag_opencl_function; struct
-                                       snag_opencl_call_record, then a NUL-terminated text (or none) */
+    SNAG_REC_OPENCL_CALL = 0x90,    /* an OpenCL API call: struct snag_opencl_call_record, then a text */
     SNAG_REC_OPENCL_COMMAND = 0x91, /* a device command completed: struct snag_opencl_command_record */
     SNAG_REC_OPENCL_OBJECT = 0x92,  /* struct snag_opencl_object_record, then a NUL-terminated name */
     SNAG_REC_OPENCL_CLOCK = 0x93,   /* a device clock's calibration: struct snag_opencl_clock_record */
@@ -254,8 +253,8 @@ struct snag_thread_record {
  * meet by command id. Device timestamps are in the device's clock:
  * OPENCL_CLOCK records say how to map them onto the trace's time base. */
 
-/* Word1 bits 32..63 of an OPENCL_CALL: which function was called. The values
- * are part of the format: append, never renumber. */
+/* Which function an OPENCL_CALL is about. The values are part of the
+ * format: append, never renumber. */
 enum snag_opencl_function {
     SNAG_CL_UNKNOWN = 0,
     SNAG_CL_CREATE_CONTEXT = 1,
@@ -345,10 +344,12 @@ struct snag_opencl_call_record {
     uint64_t detail;         /* per function, see enum snag_opencl_function */
     uint64_t global_size[3]; /* NDRange: global and local work sizes (0 beyond work_dim, local 0 = */
     uint64_t local_size[3];  /*   left to the runtime) */
+    uint32_t function;       /* enum snag_opencl_function */
     int32_t result;          /* the cl_int returned, or through errcode_ret */
     uint16_t work_dim;
     uint16_t flags;          /* SNAG_OPENCL_* */
-    /* a NUL-terminated text (kernel name, build log) or nothing, zero padding to 8 */
+    uint32_t reserved;
+    /* a text (a failed build's log) or nothing: it ends at a NUL or at the record's end */
 };
 
 /* SNAG_REC_OPENCL_COMMAND payload: the device's CL_PROFILING_COMMAND_* times
