@@ -90,17 +90,19 @@ static void print_api(FILE *out, const struct snag_opencl_stats *stats)
 static void print_busy(FILE *out, const struct snag_trace *trace, const struct snag_opencl_stats *stats)
 {
     fprintf(out, "\nOpenCL device utilisation (busy: the union of commands' device time)\n");
-    fprintf(out, "  %-7s %-40s %8s %12s %12s %6s\n", "PID", "QUEUE / DEVICE", "COMMANDS", "BUSY", "SPAN", "BUSY%");
+    fprintf(out, "  %-7s %-40s %8s %12s %12s %6s %14s\n", "PID", "QUEUE / DEVICE", "COMMANDS", "BUSY", "SPAN", "BUSY%",
+            "WAITED ON HOST");
     for (size_t index = 0; index < snag_opencl_stats_busy_count(stats); index++) {
         const struct snag_opencl_busy_stats *busy = snag_opencl_stats_busy(stats, index);
-        char what[128], name[96], time[32], span_text[32];
+        char what[128], name[96], time[32], span_text[32], idle[32];
         uint64_t span = busy->last_ns > busy->first_ns ? busy->last_ns - busy->first_ns : 0;
         if (busy->queue != SNAG_NO_INDEX) snprintf(what, sizeof what, "queue %u", busy->queue + 1);
         else snprintf(what, sizeof what, "device %s", snag_text_sanitize(busy->device_name, name, sizeof name));
-        fprintf(out, "  %-7d %-40.40s %8" PRIu64 " %12s %12s %5.1f%%\n", process_pid(trace, busy->process), what,
+        fprintf(out, "  %-7d %-40.40s %8" PRIu64 " %12s %12s %5.1f%% %14s\n", process_pid(trace, busy->process), what,
                 busy->commands, snag_text_duration(busy->busy_ns, time, sizeof time),
                 snag_text_duration(span, span_text, sizeof span_text),
-                span ? 100.0 * (double)busy->busy_ns / (double)span : 0.0);
+                span ? 100.0 * (double)busy->busy_ns / (double)span : 0.0,
+                snag_text_duration(busy->host_idle_ns, idle, sizeof idle));
     }
 }
 
@@ -220,6 +222,7 @@ void report_opencl_json(struct json *json, const struct snag_trace *trace, const
         json_string(json, busy->device_name);
         json_figure(json, "commands", busy->commands);
         json_figure(json, "busy_ns", busy->busy_ns);
+        json_figure(json, "host_idle_ns", busy->host_idle_ns);
         json_figure(json, "span_ns", busy->last_ns > busy->first_ns ? busy->last_ns - busy->first_ns : 0);
         json_end_object(json);
     }

@@ -16,7 +16,7 @@ static const char *const transfer_kinds[TRANSFER_KINDS] = {"read", "write", "cop
 
 /* Findings thresholds: a pattern seen this often is a habit, not an accident. */
 #define REPEATS_FOR_FINDING 3
-#define IDLE_SHARE_FOR_FINDING 50 /* percent of its span a serialised device must sit idle */
+#define HOST_IDLE_SHARE 30 /* percent of its span a serialised device waits for the host, for a finding */
 
 struct snag_opencl_stats {
     struct snag_opencl_kernel_stats *kernels;
@@ -150,13 +150,19 @@ static int count_calls(struct snag_opencl_stats *stats, const struct snag_trace 
 
 /* ---- utilisation ---- */
 
-/* Commands come sorted by START: the union of their intervals in one pass. */
+/* Commands come sorted by START: the union of their intervals in one pass.
+ * A gap before a command that was queued only after the device ran out of
+ * work is the host's: the device had nothing to do. A gap before one queued
+ * earlier is the runtime's (compiling a kernel, scheduling). */
 static void add_busy(struct snag_opencl_busy_stats *busy, const struct snag_opencl_command *command,
                      uint64_t *covered_until)
 {
     busy->commands++;
     if (!command->profiled) return;
     if (busy->busy_ns == 0 && *covered_until == 0) busy->first_ns = command->start_ns;
+    else if (command->queued_ns > *covered_until)
+        busy->host_idle_ns += duration(*covered_until, command->queued_ns < command->start_ns ? command->queued_ns
+                                                                                            : command->start_ns);
     uint64_t from = command->start_ns > *covered_until ? command->start_ns : *covered_until;
     busy->busy_ns += duration(from, command->end_ns);
     if (command->end_ns > *covered_until) *covered_until = command->end_ns;
@@ -268,8 +274,8 @@ static int find_serialising_reads(struct snag_opencl_stats *stats, const struct 
     return 0;
 }
 
-/* A device whose commands never overlapped and that sat idle most of the
- * time between its first and last command. */
+/* A device whose commands never overlapped and that sat idle for a good
+ * part of the time between its first and last command. */
 static int find_serialised_devices(struct snag_opencl_stats *stats, const struct snag_opencl_log *log)
 {
     size_t queue_count = snag_opencl_queue_count(log);
@@ -290,14 +296,14 @@ static int find_serialised_devices(struct snag_opencl_stats *stats, const struct
             if (queue == SNAG_NO_INDEX) queue = command->queue;
             profiled++;
         }
-        uint64_t percent = device->busy_ns * 100 / span;
-        if (overlapped || profiled < 2 * REPEATS_FOR_FINDING || percent >= 100 - IDLE_SHARE_FOR_FINDING) continue;
+        uint64_t percent = device->host_idle_ns * 100 / span;
+        if (overlapped || profiled < 2 * REPEATS_FOR_FINDING || percent < HOST_IDLE_SHARE) continue;
         struct snag_opencl_finding *finding = add_finding(stats, "in_order_queue_serialised", 1, device->process);
         if (!finding) return -1;
         finding->queue = queue;
         finding->time_ns = device->first_ns;
         finding->occurrences = profiled;
-        finding->amount_ns = span - device->busy_ns;
+        finding->amount_ns = device->host_idle_ns;
         finding->percent = percent;
     }
     return 0;
@@ -536,9 +542,9 @@ void snag_opencl_finding_message(const struct snag_trace *trace, const struct sn
                  finding->occurrences, tid, at, site_text, amount);
     else if (strcmp(finding->subkind, "in_order_queue_serialised") == 0)
         snprintf(out, size,
-                 "the device's %" PRIu64 " commands never overlapped and it was busy only %" PRIu64
-                 "%% of the time between its first and last command (idle %s): transfers and kernels could overlap "
-                 "on a second queue or an out-of-order queue",
+                 "the device's %" PRIu64 " commands never overlapped, and it sat idle with nothing queued %" PRIu64
+                 "%% of the time between its first and last command (%s waiting for the host): let the host enqueue "
+                 "ahead, with a second queue or non-blocking calls, so transfers, kernels and host work overlap",
                  finding->occurrences, finding->percent, amount);
     else if (strcmp(finding->subkind, "program_rebuilt") == 0)
         snprintf(out, size,

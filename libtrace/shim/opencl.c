@@ -34,7 +34,13 @@
 struct queue_entry {
     _Atomic uint64_t handle;
     uint64_t asked_properties; /* the CL_QUEUE_PROPERTIES bitfield the program asked for */
-    uint32_t appended;         /* the program gave no CL_QUEUE_PROPERTIES pair: we appended ours */
+    uint32_t appended;         /* enum appended_pair */
+};
+
+enum appended_pair {
+    PAIR_PROGRAMS = 0,      /* the program's list had CL_QUEUE_PROPERTIES: we changed its value */
+    PAIR_APPENDED = 1,      /* the program's list had none: we appended ours */
+    PAIR_NO_LIST = 2,       /* the program passed no list at all: the list is ours alone */
 };
 
 static struct queue_entry queues[QUEUE_SLOTS];
@@ -401,7 +407,7 @@ SNAG_EXPORT cl_command_queue clCreateCommandQueueWithProperties(cl_context conte
         }
     }
     int forced = fits && !(asked & CL_QUEUE_PROFILING_ENABLE) && reserve_forced_queue();
-    int appended = forced && bits_at == SIZE_MAX;
+    int appended = !forced || bits_at != SIZE_MAX ? PAIR_PROGRAMS : properties ? PAIR_APPENDED : PAIR_NO_LIST;
     if (forced) {
         if (appended) {
             ours[count++] = CL_QUEUE_PROPERTIES;
@@ -435,10 +441,10 @@ static cl_int queue_properties_array_as_asked(cl_command_queue queue, const stru
     size_t list_size = 0;
     cl_int result = REAL.clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES_ARRAY, sizeof list, list, &list_size);
     if (result != CL_SUCCESS) return REAL.clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES_ARRAY, size, value, size_out);
-    size_t count = list_size / sizeof list[0];
+    size_t count = entry->appended == PAIR_NO_LIST ? 0 : list_size / sizeof list[0];
     for (size_t index = 0; index + 1 < count; index += 2) {
         if (list[index] != CL_QUEUE_PROPERTIES) continue;
-        if (entry->appended) {
+        if (entry->appended == PAIR_APPENDED) {
             memmove(&list[index], &list[index + 2], (count - index - 2) * sizeof list[0]);
             count -= 2;
         } else {

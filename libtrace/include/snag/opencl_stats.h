@@ -38,6 +38,7 @@ struct snag_opencl_busy_stats {
     const char *device_name;          /* untrusted */
     uint64_t commands;
     uint64_t busy_ns;                 /* the union of its commands' START..END */
+    uint64_t host_idle_ns;            /* idle with nothing queued: waiting for the host to enqueue */
     uint64_t first_ns, last_ns;       /* first START, last END */
 };
 
@@ -52,7 +53,8 @@ struct snag_opencl_thread_stats {
  *   serialising_blocking_read: every kernel launch on a queue was followed by
  *     a blocking read, so host and device took turns instead of overlapping.
  *   in_order_queue_serialised: the device's commands never overlapped, and
- *     the device sat idle most of the time between them.
+ *     it sat idle with nothing queued, waiting for the host, at least 30% of
+ *     the time from its first to its last command.
  *   program_rebuilt: the same program source was built again and again.
  *   event_leaked: events the program got were never released.
  *   finish_in_loop: clFinish from one call site, over and over.
@@ -70,7 +72,7 @@ struct snag_opencl_finding {
     uint64_t occurrences;
     uint64_t site;                    /* the call site it is about, 0 if none */
     uint64_t amount_ns;               /* time it cost: waits, builds (0 if not about time) */
-    uint64_t percent;                 /* in_order_queue_serialised: the device's busy share */
+    uint64_t percent;                 /* in_order_queue_serialised: the share of time the device waited for the host */
 };
 
 struct snag_opencl_stats;
