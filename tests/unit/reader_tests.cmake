@@ -33,3 +33,10 @@ target_include_directories(test_text PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/incl
 target_link_libraries(test_text PRIVATE snag_reader cmocka)
 add_test(NAME unit_text COMMAND test_text)
 set_tests_properties(unit_text PROPERTIES TIMEOUT 120)
+
+add_executable(test_opencl ${SNAG_READER_TESTS_DIR}/test_opencl.c ${SNAG_READER_TESTS_DIR}/trace_builder.c)
+snag_target_defaults(test_opencl SANITIZABLE)
+target_include_directories(test_opencl PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include ${SNAG_READER_TESTS_DIR})
+target_link_libraries(test_opencl PRIVATE snag_reader cmocka)
+add_test(NAME unit_opencl COMMAND test_opencl)
+set_tests_properties(unit_opencl PROPERTIES TIMEOUT 120)
