@@ -28,6 +28,7 @@
 #include "snag/findings_text.h"
 #include "snag/lockstats.h"
 #include "snag/names.h"
+#include "snag/opencl.h"
 #include "snag/text.h"
 
 #define LABEL_SIZE 512
@@ -159,13 +160,19 @@ static void event_begin(struct exporter *x, const char *phase, const char *name,
 }
 
 /* A complete event [start, end] on the thread's track, its "args" left open. */
-static void slice_begin(struct exporter *x, const char *name, const char *category,
-                        const struct thread_state *thread, uint64_t start_ns, uint64_t end_ns)
+static void slice_begin_on(struct exporter *x, const char *name, const char *category, int32_t pid, int32_t tid,
+                           uint64_t start_ns, uint64_t end_ns)
 {
-    event_begin(x, "X", name, category, thread->pid, thread->info->tid, start_ns);
+    event_begin(x, "X", name, category, pid, tid, start_ns);
     json_key_microseconds(&x->json, "dur", end_ns > start_ns ? end_ns - start_ns : 0);
     json_key(&x->json, "args");
     json_begin_object(&x->json);
+}
+
+static void slice_begin(struct exporter *x, const char *name, const char *category,
+                        const struct thread_state *thread, uint64_t start_ns, uint64_t end_ns)
+{
+    slice_begin_on(x, name, category, thread->pid, thread->info->tid, start_ns, end_ns);
 }
 
 static void slice_end(struct exporter *x)
@@ -629,6 +636,144 @@ static void write_metadata(struct json *json, const char *name, int32_t pid, con
     json_end_object(json);
 }
 
+/* ---- OpenCL ----
+ * Each (process, device) that ran OpenCL commands is a pseudo-process with a
+ * pid above any the kernel gives (PID_MAX_LIMIT is 4194304), and each of its
+ * command queues a track: the device's commands are slices there, from
+ * START to END. The host calls are slices on their threads' tracks (the
+ * waits for the device named "wait: device"), with an arrow from each
+ * enqueue to the command it enqueued. */
+
+#define OPENCL_DEVICE_PID_BASE 4194304
+
+/* The pid of the pseudo-process of `queue`'s device: numbered by the first
+ * queue of that (process, device). */
+static int32_t opencl_device_pid(const struct snag_opencl_log *log, uint32_t queue)
+{
+    const struct snag_opencl_queue *of = snag_opencl_queue(log, queue);
+    uint32_t first = queue;
+    for (uint32_t index = 0; index < queue; index++) {
+        const struct snag_opencl_queue *other = snag_opencl_queue(log, index);
+        if (other->process == of->process && other->device == of->device) {
+            first = index;
+            break;
+        }
+    }
+    return OPENCL_DEVICE_PID_BASE + 1 + (int32_t)first;
+}
+
+static void write_opencl_tracks(struct exporter *x)
+{
+    const struct snag_opencl_log *log = snag_trace_opencl(x->trace);
+    size_t process_count = snag_trace_process_count(x->trace);
+    for (uint32_t queue = 0; queue < snag_opencl_queue_count(log); queue++) {
+        const struct snag_opencl_queue *of = snag_opencl_queue(log, queue);
+        int32_t pid = opencl_device_pid(log, queue), tid = (int32_t)queue + 1;
+        if (pid == OPENCL_DEVICE_PID_BASE + 1 + (int32_t)queue) {
+            char name[NAME_SIZE];
+            snprintf(name, sizeof name, "OpenCL device %s (pid %d)", of->device_name,
+                     snag_trace_process(x->trace, of->process)->pid);
+            write_metadata(&x->json, "process_name", pid, NULL, "name", name, 0);
+            write_metadata(&x->json, "process_sort_index", pid, NULL, "sort_index", NULL,
+                           (int64_t)(process_count + queue));
+        }
+        char name[64];
+        snprintf(name, sizeof name, "queue %u", queue + 1);
+        write_metadata(&x->json, "thread_name", pid, &tid, "name", name, 0);
+        write_metadata(&x->json, "thread_sort_index", pid, &tid, "sort_index", NULL, (int64_t)queue);
+    }
+}
+
+/* "vector_add", "read 1048576 B", "clEnqueueMarkerWithWaitList" */
+static const char *opencl_command_name(const struct snag_opencl_call *call, const struct snag_opencl_command *command,
+                                       char *out, size_t size)
+{
+    const char *transfer = call ? snag_opencl_transfer_kind(call->function) : NULL;
+    if (command->kernel) snprintf(out, size, "%s", command->kernel);
+    else if (transfer) snprintf(out, size, "%s %" PRIu64 " B", transfer, call->bytes);
+    else snprintf(out, size, "%s", call ? snag_opencl_function_name(call->function) : "command");
+    return out;
+}
+
+static void write_opencl_call(struct exporter *x, const struct snag_opencl_log *log, const struct snag_opencl_call *call)
+{
+    if (call->thread >= snag_trace_thread_count(x->trace)) return;
+    const struct thread_state *thread = &x->threads[call->thread];
+    const char *function = snag_opencl_function_name(call->function);
+    const struct snag_opencl_command *command =
+        call->command != SNAG_NO_INDEX ? snag_opencl_command(log, call->command) : NULL;
+    char name[NAME_SIZE], where[768];
+    if (call->flags & SNAG_OPENCL_WAITS) snprintf(name, sizeof name, "wait: device (%s)", function);
+    else snprintf(name, sizeof name, "cl: %s", function);
+    slice_begin_on(x, name, "opencl", thread->pid, thread->info->tid, call->start_ns, call->end_ns);
+    json_key_string(&x->json, "function", function);
+    snag_names_site_text(x->names, call->process, call->site, where, sizeof where);
+    json_key_string(&x->json, "site", where);
+    if (call->result != 0) json_key_int(&x->json, "result", call->result);
+    if (call->queue != SNAG_NO_INDEX) json_key_int(&x->json, "queue", (int64_t)call->queue + 1);
+    if (call->bytes) {
+        json_key(&x->json, "bytes");
+        json_uint(&x->json, call->bytes);
+    }
+    if (call->flags & SNAG_OPENCL_BLOCKING) json_key_raw(&x->json, "blocking", "true");
+    if (command && command->kernel) json_key_string(&x->json, "kernel", command->kernel);
+    if (call->work_dim) {
+        char sizes[128];
+        snprintf(sizes, sizeof sizes, "%" PRIu64 " %" PRIu64 " %" PRIu64 " / %" PRIu64 " %" PRIu64 " %" PRIu64,
+                 call->global_size[0], call->global_size[1], call->global_size[2], call->local_size[0],
+                 call->local_size[1], call->local_size[2]);
+        json_key_string(&x->json, "global / local size", sizes);
+    }
+    if (call->text[0]) json_key_string(&x->json, "build_log", call->text);
+    slice_end(x);
+    if (!command || !command->profiled || command->queue == SNAG_NO_INDEX) return;
+    uint64_t id = ++x->flow_count;
+    opencl_command_name(call, command, name, sizeof name);
+    event_begin(x, "s", name, "opencl", thread->pid, thread->info->tid, just_inside(call->start_ns, call->end_ns));
+    json_key(&x->json, "id");
+    json_uint(&x->json, id);
+    json_end_object(&x->json);
+    event_begin(x, "f", name, "opencl", opencl_device_pid(log, command->queue), (int32_t)command->queue + 1,
+                just_inside(command->start_ns, command->end_ns));
+    json_key_string(&x->json, "bp", "e");
+    json_key(&x->json, "id");
+    json_uint(&x->json, id);
+    json_end_object(&x->json);
+}
+
+static void write_opencl_command(struct exporter *x, const struct snag_opencl_log *log,
+                                 const struct snag_opencl_command *command)
+{
+    if (!command->profiled || command->queue == SNAG_NO_INDEX) return;
+    const struct snag_opencl_call *call = command->call != SNAG_NO_INDEX ? snag_opencl_call(log, command->call) : NULL;
+    char name[NAME_SIZE];
+    slice_begin_on(x, opencl_command_name(call, command, name, sizeof name), "opencl", opencl_device_pid(log, command->queue),
+                (int32_t)command->queue + 1, command->start_ns, command->end_ns);
+    json_key_microseconds(&x->json, "queued_us", command->queued_ns);
+    json_key_microseconds(&x->json, "submit_us", command->submit_ns);
+    json_key_microseconds(&x->json, "queued_to_start_us", command->start_ns - command->queued_ns);
+    if (call) {
+        json_key_string(&x->json, "function", snag_opencl_function_name(call->function));
+        if (call->thread < snag_trace_thread_count(x->trace))
+            json_key_int(&x->json, "enqueued_by_tid", x->threads[call->thread].info->tid);
+        if (call->bytes) {
+            json_key(&x->json, "bytes");
+            json_uint(&x->json, call->bytes);
+        }
+    }
+    if (command->status != 0) json_key_int(&x->json, "status", command->status);
+    slice_end(x);
+}
+
+static void write_opencl(struct exporter *x)
+{
+    const struct snag_opencl_log *log = snag_trace_opencl(x->trace);
+    for (size_t index = 0; index < snag_opencl_call_count(log); index++)
+        write_opencl_call(x, log, snag_opencl_call(log, index));
+    for (size_t index = 0; index < snag_opencl_command_count(log); index++)
+        write_opencl_command(x, log, snag_opencl_command(log, index));
+}
+
 /* A track per thread, named, grouped by process and sorted as they started. */
 static void write_tracks(struct exporter *x)
 {
@@ -649,9 +794,7 @@ static void write_tracks(struct exporter *x)
                            (int64_t)thread->local_index);
         }
     }
-    /* OpenCL devices (issue 5) get tracks here too: a pseudo-process per
-     * device, with a pid above any the kernel gives (PID_MAX_LIMIT is
-     * 4194304), and a track per command queue, named like the ones above. */
+    write_opencl_tracks(x);
 }
 
 /* An instant on a thread's track (scope "t") or on its process's ("p"),
@@ -805,6 +948,7 @@ static int export_chrome(struct exporter *x, const char *path, const struct snag
     for (size_t index = 0; index < snag_trace_process_count(x->trace); index++)
         write_process_end(x, snag_trace_process(x->trace, index));
     write_findings(x, findings);
+    write_opencl(x);
     json_end_array(&x->json);
 
     json_key(&x->json, "otherData"); /* free-form: importers keep it as metadata */
@@ -882,7 +1026,9 @@ static void usage(FILE *out)
             "a track per thread, grouped by process; lock waits and holds, condition\n"
             "variable, semaphore, barrier and join waits as slices with their call site;\n"
             "an arrow from the thread that released a lock to the waiter that got it;\n"
-            "process ends and findings as instant events. TRACE defaults to ./snag.trace.\n"
+            "process ends and findings as instant events; OpenCL host calls on their\n"
+            "threads and device commands on a track per command queue, arrows between.\n"
+            "TRACE defaults to ./snag.trace.\n"
             "\n"
             "  --format=chrome   the output format (the only one so far)\n"
             "  -o, --output FILE write to FILE instead of standard output\n");

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "json.h"
+#include "report_opencl.h"
 #include "snag/findings.h"
 #include "snag/findings_text.h"
 #include "snag/lockstats.h"
@@ -296,7 +297,8 @@ static void json_finding_stacks(struct json *json)
 }
 
 static void json_findings(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats,
-                          struct snag_names *names, const struct snag_findings *findings)
+                          struct snag_names *names, const struct snag_findings *findings,
+                          const struct snag_opencl_stats *opencl)
 {
     json_key(json, "findings");
     json_begin_array(json);
@@ -343,12 +345,13 @@ static void json_findings(struct json *json, const struct snag_trace *trace, con
         else json_int(json, snag_trace_process(trace, finding->child_process)->pid);
         json_end_object(json);
     }
+    report_opencl_json_findings(json, trace, names, opencl);
     json_end_array(json);
 }
 
 static void print_text(FILE *out, const char *path, const struct snag_trace *trace,
                        const struct snag_lockstats *stats, struct snag_names *names,
-                       const struct snag_findings *findings, size_t rows)
+                       const struct snag_findings *findings, const struct snag_opencl_stats *opencl, size_t rows)
 {
     char safe[4096], duration[32];
     fprintf(out, "snag report: %s\n", snag_text_sanitize(path, safe, sizeof safe));
@@ -361,6 +364,7 @@ static void print_text(FILE *out, const char *path, const struct snag_trace *tra
     print_objects(out, trace, stats, names, rows, 1);
     print_objects(out, trace, stats, names, rows, 0);
     print_threads(out, trace, stats);
+    report_opencl_text(out, trace, names, opencl);
     for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
         fprintf(out, "warning: %s\n", snag_text_sanitize(snag_trace_warning(trace, index), safe, sizeof safe));
 }
@@ -544,7 +548,7 @@ static void json_locks(struct json *json, const struct snag_trace *trace, const 
 
 static void print_json(FILE *out, const char *path, const struct snag_trace *trace,
                        const struct snag_lockstats *stats, struct snag_names *names,
-                       const struct snag_findings *findings)
+                       const struct snag_findings *findings, const struct snag_opencl_stats *opencl)
 {
     struct json json = {.out = out};
     json_begin_object(&json);
@@ -558,7 +562,8 @@ static void print_json(FILE *out, const char *path, const struct snag_trace *tra
     json_uint(&json, snag_trace_event_count(trace));
     json_processes(&json, trace, stats);
     json_locks(&json, trace, stats, names);
-    json_findings(&json, trace, stats, names, findings);
+    json_findings(&json, trace, stats, names, findings, opencl);
+    report_opencl_json(&json, trace, opencl);
     json_key(&json, "warnings");
     json_begin_array(&json);
     for (size_t index = 0; index < snag_trace_warning_count(trace); index++)
@@ -628,15 +633,19 @@ int snag_report_main(int argc, char **argv)
     int status = snag_report_open(path, &trace, &stats, &names);
     if (status) return status;
     struct snag_findings *findings = snag_findings_compute(trace);
-    if (!findings) {
+    struct snag_opencl_stats *opencl = snag_opencl_stats_compute(trace);
+    if (!findings || !opencl) {
+        snag_findings_free(findings);
+        snag_opencl_stats_free(opencl);
         fprintf(stderr, "snag: out of memory while looking for findings\n");
         snag_names_free(names);
         snag_lockstats_free(stats);
         snag_trace_close(trace);
         return SNAG_EXIT_FAILURE;
     }
-    if (json) print_json(stdout, path, trace, stats, names, findings);
-    else print_text(stdout, path, trace, stats, names, findings, rows);
+    if (json) print_json(stdout, path, trace, stats, names, findings, opencl);
+    else print_text(stdout, path, trace, stats, names, findings, opencl, rows);
+    snag_opencl_stats_free(opencl);
     snag_findings_free(findings);
     snag_names_free(names);
     snag_lockstats_free(stats);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "stack_table.h"
+#include "opencl_log.h"
 
 #define MAX_THREADS_PER_FILE (1u << 22)
 
@@ -110,6 +111,7 @@ struct snag_trace {
     struct snag_launcher_header launcher;
     struct snag_launcher_entry *launcher_entries;
     uint32_t launcher_entry_count;
+    struct snag_opencl_log *opencl; /* NULL without OpenCL records */
 };
 
 /* ---- small helpers ---- */
@@ -189,6 +191,11 @@ static uint64_t file_monotonic_ns(const struct trace_file *file, uint64_t ticks)
     __int128 delta = (__int128)ticks - (__int128)file->header.anchor_ticks;
     __int128 ns = (__int128)file->header.anchor_monotonic_ns + ((delta * (__int128)file->mult) >> 32);
     return ns < 0 ? 0 : (uint64_t)ns;
+}
+
+static uint64_t file_ticks_to_monotonic_ns(const void *file, uint64_t ticks)
+{
+    return file_monotonic_ns(file, ticks);
 }
 
 static uint64_t trace_ns(const struct snag_trace *trace, const struct trace_file *file, uint64_t ticks)
@@ -436,7 +443,14 @@ static void read_variable(struct snag_trace *trace, struct trace_file *file, uin
         };
         break;
     }
-    default: break; /* a newer record type: skipped by its length */
+    default:
+        if (type >= SNAG_REC_OPENCL_FIRST && type <= SNAG_REC_OPENCL_LAST) {
+            struct opencl_record_source source = {file->process, (uint32_t)(thread - trace->threads), file,
+                                                  file_ticks_to_monotonic_ns};
+            if (opencl_log_take(&trace->opencl, &source, type, ticks, payload, size))
+                warn(trace, "%s: out of memory reading OpenCL records; some are left out", file->path);
+        }
+        break; /* a newer record type: skipped by its length */
     }
 }
 
@@ -1027,6 +1041,8 @@ static void finish(struct snag_trace *trace)
             thread->has_exit ? trace_ns(trace, &trace->files[thread->file], thread->exit_ticks) : process->end_ns;
         if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
     }
+    if (opencl_log_finish(trace->opencl, trace->start_monotonic_ns))
+        warn(trace, "out of memory: the OpenCL commands are incomplete");
 }
 
 struct snag_trace *snag_trace_open(const char *path, char *error, size_t error_size)
@@ -1138,6 +1154,7 @@ void snag_trace_close(struct snag_trace *trace)
     free(trace->warnings);
     free(trace->launcher_entries);
     snag_stack_table_free(trace->stacks);
+    opencl_log_free(trace->opencl);
     free(trace);
 }
 
@@ -1150,6 +1167,10 @@ uint64_t snag_trace_start_monotonic_ns(const struct snag_trace *trace) { return 
 uint64_t snag_trace_start_realtime_ns(const struct snag_trace *trace) { return trace->start_realtime_ns; }
 uint64_t snag_trace_end_ns(const struct snag_trace *trace) { return trace->end_ns; }
 uint64_t snag_trace_event_count(const struct snag_trace *trace) { return trace->event_count; }
+const struct snag_opencl_log *snag_trace_opencl(const struct snag_trace *trace)
+{
+    return opencl_log_or_empty(trace->opencl);
+}
 size_t snag_trace_process_count(const struct snag_trace *trace) { return trace->file_count; }
 const struct snag_process_info *snag_trace_process(const struct snag_trace *trace, size_t index)
 {

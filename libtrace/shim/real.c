@@ -15,6 +15,24 @@ enum { UNRESOLVED, RESOLVING, RESOLVED };
 static atomic_int resolve_state = UNRESOLVED;
 static __thread int resolving_here __attribute__((tls_model("initial-exec")));
 
+int snag_resolve_once(atomic_int *state, int *resolving_on_this_thread, void (*resolve)(void))
+{
+    int seen = atomic_load_explicit(state, memory_order_acquire);
+    if (seen == RESOLVED) return 1;
+    if (*resolving_on_this_thread) return 0;
+    seen = UNRESOLVED;
+    if (atomic_compare_exchange_strong(state, &seen, RESOLVING)) {
+        *resolving_on_this_thread = 1;
+        resolve();
+        *resolving_on_this_thread = 0;
+        atomic_store_explicit(state, RESOLVED, memory_order_release);
+        return 1;
+    }
+    /* Another thread is resolving: dlsym takes no lock of ours, so it finishes. */
+    while (atomic_load_explicit(state, memory_order_acquire) != RESOLVED) sched_yield();
+    return 1;
+}
+
 /* pthread_cond_* exist in two ABIs; plain dlsym can hand back the 2.2.5
  * compatibility one, whose condvar layout differs from what programs built
  * today use. Ask for the current ABI by version, per architecture. */
@@ -38,26 +56,18 @@ static int missing_function(void)
     return 38; /* ENOSYS */
 }
 
-int snag_real_resolve(void)
+static void resolve_table(void)
 {
-    int state = atomic_load_explicit(&resolve_state, memory_order_acquire);
-    if (state == RESOLVED) return 1;
-    if (resolving_here) return 0;
-    state = UNRESOLVED;
-    if (atomic_compare_exchange_strong(&resolve_state, &state, RESOLVING)) {
-        resolving_here = 1;
-        struct snag_real_table table;
+    struct snag_real_table table;
 #define SNAG_REAL_LOOKUP(name, ret, params)                                       \
     table.name = (ret(*) params)lookup(#name);                                    \
     if (!table.name) table.name = (ret(*) params)(void (*)(void))missing_function;
-        SNAG_REAL_FUNCTIONS(SNAG_REAL_LOOKUP)
+    SNAG_REAL_FUNCTIONS(SNAG_REAL_LOOKUP)
 #undef SNAG_REAL_LOOKUP
-        memcpy(&snag_real, &table, sizeof table);
-        resolving_here = 0;
-        atomic_store_explicit(&resolve_state, RESOLVED, memory_order_release);
-        return 1;
-    }
-    /* Another thread is resolving: dlsym takes no lock of ours, so it finishes. */
-    while (atomic_load_explicit(&resolve_state, memory_order_acquire) != RESOLVED) sched_yield();
-    return 1;
+    memcpy(&snag_real, &table, sizeof table);
+}
+
+int snag_real_resolve(void)
+{
+    return snag_resolve_once(&resolve_state, &resolving_here, resolve_table);
 }

@@ -10,6 +10,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <threads.h>
@@ -121,6 +122,12 @@ extern struct snag_real_table snag_real;
  * malloc, and an interposed malloc may take a pthread mutex): the caller then
  * falls back to a safe answer. Thread-safe; the work happens once. */
 int snag_real_resolve(void);
+
+/* Runs `resolve` once in the process, whichever thread comes first; the
+ * others wait for it. Returns 1 when done, 0 when called again from inside
+ * `resolve` on the same thread. `state` starts 0; `resolving_on_this_thread`
+ * is a thread-local flag of the caller's. */
+int snag_resolve_once(atomic_int *state, int *resolving_on_this_thread, void (*resolve)(void));
 
 /* The real function `name`, resolving the table first when needed; executes
  * `return fallback;` in the caller when resolution is in progress on this very

@@ -31,3 +31,22 @@ set_tests_properties(bench_smoke PROPERTIES
   TIMEOUT 120
   # Not built (e.g. `make snag` only): ctest says so instead of a confusing failure.
   REQUIRED_FILES "${SNAG_BENCH_OUTPUT_DIR}/snag_bench;${SNAG_BENCH_OUTPUT_DIR}/bench_gentext")
+
+# The OpenCL benchmark (run_opencl_benchmark.sh): the host's cost of a kernel
+# launch and the event snag collects for it, native against traced, on the
+# machine's OpenCL device (PoCL in CI).
+if(OpenCL_FOUND)
+  add_executable(opencl_bench ${CMAKE_CURRENT_LIST_DIR}/opencl_bench.c)
+  snag_target_defaults(opencl_bench)
+  target_compile_options(opencl_bench PRIVATE -O2 -g -fno-omit-frame-pointer)
+  target_include_directories(opencl_bench PRIVATE ${PROJECT_SOURCE_DIR}/samples)
+  target_link_libraries(opencl_bench PRIVATE OpenCL::OpenCL)
+  set_target_properties(opencl_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${SNAG_BENCH_OUTPUT_DIR})
+  add_dependencies(opencl_bench snag snag_cli)
+  add_test(NAME opencl_bench_smoke
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_opencl_benchmark.sh --quick ${CMAKE_BINARY_DIR})
+  set_tests_properties(opencl_bench_smoke PROPERTIES
+    LABELS "bench;opencl"
+    TIMEOUT 120
+    SKIP_RETURN_CODE 77)
+endif()

@@ -30,6 +30,11 @@ What is checked (each failure is a "FAIL: ..." line on stderr, exit 1):
   same lock on another thread; and there is one for every contended hold
   that has an earlier release of its lock by another thread (computed here
   from the slices themselves).
+- OpenCL (cat "opencl"): host calls are slices on their thread's track,
+  named "cl: FUNCTION" or "wait: device (FUNCTION)" with their call site;
+  device commands are slices on a device's track (pid above 4194304); each
+  arrow goes from a host call to a device command of the same name as the
+  arrow, which starts no earlier than the call.
 """
 import collections
 import json
@@ -229,6 +234,9 @@ def check_flows(events, slices, bound, flows_by_id, summary, listing):
         for flow_event, bound_slice in ((start, source), (end, target)):
             if not bound_slice["start"] <= ns(flow_event["ts"]) <= bound_slice["end"]:
                 fail(where + ": Perfetto binds it to a slice that does not contain its ts; chrome://tracing would not")
+        if start["cat"] == "opencl":
+            check_opencl_flow(where, source, target, start, summary)
+            continue
         lock = strip(source["name"], "hold: ")
         if lock is None or strip(target["name"], "hold: ") != lock or strip(start["name"], "handoff: ") != lock:
             fail(where + ": does not go from a hold to a hold of its lock: %s -> %s" % (source["name"], target["name"]))
@@ -248,10 +256,39 @@ def check_flows(events, slices, bound, flows_by_id, summary, listing):
                         "from_ts": ns(start["ts"]), "to_ts": ns(end["ts"])})
 
 
+OPENCL_DEVICE_PID_BASE = 4194304
+
+
+def check_opencl_flow(where, source, target, start, summary):
+    if source["cat"] != "opencl" or target["cat"] != "opencl" or source["pid"] > OPENCL_DEVICE_PID_BASE \
+            or target["pid"] <= OPENCL_DEVICE_PID_BASE or target["name"] != start["name"]:
+        fail(where + ": does not go from an OpenCL call to its device command: %s -> %s" % (source["name"], target["name"]))
+    elif target["start"] < source["start"]:
+        fail(where + ": the device command starts before the call that enqueued it")
+    else:
+        summary["opencl_flows"] += 1
+
+
+def count_opencl(held, summary):
+    name = held["name"]
+    if held["pid"] > OPENCL_DEVICE_PID_BASE:
+        summary["opencl_device_commands"] += 1
+    elif name.startswith("cl: ") or name.startswith("wait: device ("):
+        summary["opencl_host_calls"] += 1
+        summary["opencl_host_waits"] += name.startswith("wait: device (")
+        if not isinstance(held["args"].get("site"), str):
+            fail("an OpenCL call without its call site: " + name)
+    else:
+        fail("an OpenCL slice on a thread that is not a host call: " + name)
+
+
 def count(slices, summary):
     first_release = collections.defaultdict(dict)  # lock_id -> {(pid, tid): earliest release}
     contended = []
     for held in slices:
+        if held["cat"] == "opencl":
+            count_opencl(held, summary)
+            continue
         name, args = held["name"], held["args"]
         hold, wait = strip(name, "hold: "), strip(name, "wait: ")
         if hold is not None:
@@ -311,6 +348,7 @@ def main():
         "unreleased_holds": collections.Counter(),
         "waits": collections.Counter(), "wait_outcomes": collections.Counter(), "joins": 0,
         "flows": collections.Counter(), "expected_flows": collections.Counter(),
+        "opencl_host_calls": 0, "opencl_host_waits": 0, "opencl_device_commands": 0, "opencl_flows": 0,
     }
     usable = [check_fields(index, event, duration_ns, summary) for index, event in enumerate(events)]
     flows_by_id = collections.defaultdict(dict)

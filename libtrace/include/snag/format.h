@@ -205,7 +205,7 @@ enum snag_control_type {
     SNAG_REC_CLOCK_ANCHOR = 0x03, /* word1 = CLOCK_MONOTONIC ns at this record's ticks */
     SNAG_REC_PROCESS_EXIT = 0x04, /* reserved */
     SNAG_REC_STACK_REF = 0x05,    /* word1 = stack id (a STACK record of this process) of the next record */
-    /* 0x06, 0x07: reserved for the OpenCL issue's fixed records, if it needs any */
+    /* 0x06, 0x07: reserved for OpenCL fixed records, if ever needed */
     /* short (8-byte) records */
     SNAG_REC_RELEASE_PREVIOUS = 0x08, /* releases the lock the record just before acquired (an ACQUIRE,
                                          ACQUIRE_SHARED or REACQUIRE of classes 1..6 in this chunk) */
@@ -227,8 +227,15 @@ enum snag_variable_type {
                                      addresses, innermost first (the stacks work defines it) */
     SNAG_REC_FINDING = 0x87,      /* a finding the shim detected online (deadlock); struct snag_finding_record */
     /* 0x88..0x8f: reserved for more findings records */
-    /* 0x90..0x9f: OpenCL host calls and device commands (the OpenCL issue) */
+    /* 0x90..0x9f: OpenCL host calls and device commands */
+    SNAG_REC_OPENCL_CALL = 0x90,    /* an OpenCL API call: struct snag_opencl_call_record, then a text */
+    SNAG_REC_OPENCL_COMMAND = 0x91, /* a device command completed: struct snag_opencl_command_record */
+    SNAG_REC_OPENCL_OBJECT = 0x92,  /* struct snag_opencl_object_record, then a NUL-terminated name */
+    SNAG_REC_OPENCL_CLOCK = 0x93,   /* a device clock's calibration: struct snag_opencl_clock_record */
+    /* 0x94..0x9f: reserved for more OpenCL records */
 };
+#define SNAG_REC_OPENCL_FIRST 0x90u
+#define SNAG_REC_OPENCL_LAST 0x9fu
 
 /* SNAG_REC_FINDING: what the shim proved online. word1 bits 32..63 = kind.
  * Payload: struct snag_finding_record, then participant_count x struct
@@ -300,6 +307,159 @@ struct snag_thread_record {
     uint64_t stack_high;
     int32_t tid;
     uint32_t is_main;      /* 1 for the process's initial thread */
+};
+
+/* ---- OpenCL ----
+ * The shim records every OpenCL API call a program makes (OPENCL_CALL, on the
+ * calling thread, stamped with the call's start) and, for every command it
+ * enqueues, the device's four profiling timestamps once the command is done
+ * (OPENCL_COMMAND, written by whichever runtime thread completes it). The two
+ * meet by command id. Device timestamps are in the device's clock:
+ * OPENCL_CLOCK records say how to map them onto the trace's time base. */
+
+/* Which function an OPENCL_CALL is about. The values are part of the
+ * format: append, never renumber. */
+enum snag_opencl_function {
+    SNAG_CL_UNKNOWN = 0,
+    SNAG_CL_CREATE_CONTEXT = 1,
+    SNAG_CL_CREATE_CONTEXT_FROM_TYPE = 2,
+    SNAG_CL_RELEASE_CONTEXT = 3,
+    SNAG_CL_CREATE_COMMAND_QUEUE = 4,
+    SNAG_CL_CREATE_COMMAND_QUEUE_WITH_PROPERTIES = 5,
+    SNAG_CL_RELEASE_COMMAND_QUEUE = 6,
+    SNAG_CL_CREATE_PROGRAM_WITH_SOURCE = 7,  /* detail = FNV-1a hash of the source, bytes = its length */
+    SNAG_CL_CREATE_PROGRAM_WITH_BINARY = 8,
+    SNAG_CL_CREATE_PROGRAM_WITH_IL = 9,
+    SNAG_CL_BUILD_PROGRAM = 10,              /* text = the build log when the build failed */
+    SNAG_CL_COMPILE_PROGRAM = 11,            /* text = the build log when it failed */
+    SNAG_CL_LINK_PROGRAM = 12,
+    SNAG_CL_RELEASE_PROGRAM = 13,
+    SNAG_CL_CREATE_KERNEL = 14,              /* object = the kernel (named by an OPENCL_OBJECT), detail = its program */
+    SNAG_CL_CREATE_KERNELS_IN_PROGRAM = 15,
+    SNAG_CL_CLONE_KERNEL = 16,
+    SNAG_CL_SET_KERNEL_ARG = 17,
+    SNAG_CL_RELEASE_KERNEL = 18,
+    SNAG_CL_CREATE_BUFFER = 19,              /* object = the buffer, bytes = its size */
+    SNAG_CL_CREATE_SUB_BUFFER = 20,
+    SNAG_CL_CREATE_IMAGE = 21,
+    SNAG_CL_RELEASE_MEM_OBJECT = 22,
+    SNAG_CL_SVM_ALLOC = 23,
+    SNAG_CL_SVM_FREE = 24,
+    SNAG_CL_ENQUEUE_NDRANGE_KERNEL = 25,     /* object = the kernel; work_dim, global_size, local_size */
+    SNAG_CL_ENQUEUE_TASK = 26,
+    SNAG_CL_ENQUEUE_READ_BUFFER = 27,        /* object = the buffer, bytes transferred */
+    SNAG_CL_ENQUEUE_WRITE_BUFFER = 28,
+    SNAG_CL_ENQUEUE_READ_BUFFER_RECT = 29,
+    SNAG_CL_ENQUEUE_WRITE_BUFFER_RECT = 30,
+    SNAG_CL_ENQUEUE_COPY_BUFFER = 31,
+    SNAG_CL_ENQUEUE_COPY_BUFFER_RECT = 32,
+    SNAG_CL_ENQUEUE_FILL_BUFFER = 33,
+    SNAG_CL_ENQUEUE_MAP_BUFFER = 34,
+    SNAG_CL_ENQUEUE_UNMAP_MEM_OBJECT = 35,
+    SNAG_CL_ENQUEUE_READ_IMAGE = 36,
+    SNAG_CL_ENQUEUE_WRITE_IMAGE = 37,
+    SNAG_CL_ENQUEUE_COPY_IMAGE = 38,
+    SNAG_CL_ENQUEUE_FILL_IMAGE = 39,
+    SNAG_CL_ENQUEUE_COPY_IMAGE_TO_BUFFER = 40,
+    SNAG_CL_ENQUEUE_COPY_BUFFER_TO_IMAGE = 41,
+    SNAG_CL_ENQUEUE_MAP_IMAGE = 42,
+    SNAG_CL_ENQUEUE_MARKER = 43,
+    SNAG_CL_ENQUEUE_MARKER_WITH_WAIT_LIST = 44,
+    SNAG_CL_ENQUEUE_BARRIER = 45,
+    SNAG_CL_ENQUEUE_BARRIER_WITH_WAIT_LIST = 46,
+    SNAG_CL_ENQUEUE_WAIT_FOR_EVENTS = 47,
+    SNAG_CL_ENQUEUE_MIGRATE_MEM_OBJECTS = 48,
+    SNAG_CL_ENQUEUE_SVM_FREE = 49,
+    SNAG_CL_ENQUEUE_SVM_MEMCPY = 50,
+    SNAG_CL_ENQUEUE_SVM_MEM_FILL = 51,
+    SNAG_CL_ENQUEUE_SVM_MAP = 52,
+    SNAG_CL_ENQUEUE_SVM_UNMAP = 53,
+    SNAG_CL_ENQUEUE_SVM_MIGRATE_MEM = 54,
+    SNAG_CL_FINISH = 55,
+    SNAG_CL_FLUSH = 56,
+    SNAG_CL_WAIT_FOR_EVENTS = 57,            /* bytes = number of events */
+    SNAG_CL_GET_EVENT_INFO = 58,             /* detail = the param_name asked */
+    SNAG_CL_GET_EVENT_PROFILING_INFO = 59,
+    SNAG_CL_RETAIN_EVENT = 60,               /* object = the event */
+    SNAG_CL_RELEASE_EVENT = 61,
+    SNAG_CL_CREATE_USER_EVENT = 62,
+    SNAG_CL_SET_USER_EVENT_STATUS = 63,
+    SNAG_CL_SET_EVENT_CALLBACK = 64,
+    SNAG_CL_FUNCTION_COUNT = 65,
+};
+
+/* OPENCL_CALL flags */
+#define SNAG_OPENCL_BLOCKING 0x1u     /* a blocking enqueue (blocking read, write or map) */
+#define SNAG_OPENCL_WAITS 0x2u        /* the host waits for the device in this call (blocking enqueue,
+                                         clFinish, clWaitForEvents) */
+#define SNAG_OPENCL_PROGRAM_EVENT 0x4u /* the program asked for the command's event (object `event`);
+                                          it owns it and must release it */
+#define SNAG_OPENCL_PROFILED 0x8u     /* a command was enqueued and its OPENCL_COMMAND will follow */
+
+/* SNAG_REC_OPENCL_CALL payload. word0's ticks are the call's start. */
+struct snag_opencl_call_record {
+    uint64_t end_ticks;      /* when the call returned */
+    uint64_t site;           /* the caller's return address */
+    uint64_t queue;          /* the command queue (created or used), 0 if none */
+    uint64_t object;         /* the call's object: kernel, buffer, program, context (see the function) */
+    uint64_t event;          /* the event the program got or passed, 0 if none */
+    uint64_t command;        /* id of the command enqueued (its OPENCL_COMMAND), 0 if none */
+    uint64_t bytes;          /* bytes transferred, filled, mapped or allocated */
+    uint64_t detail;         /* per function, see enum snag_opencl_function */
+    uint64_t global_size[3]; /* NDRange: global and local work sizes (0 beyond work_dim, local 0 = */
+    uint64_t local_size[3];  /*   left to the runtime) */
+    uint32_t function;       /* enum snag_opencl_function */
+    int32_t result;          /* the cl_int returned, or through errcode_ret */
+    uint16_t work_dim;
+    uint16_t flags;          /* SNAG_OPENCL_* */
+    uint32_t reserved;
+    /* a text (a failed build's log) or nothing: it ends at a NUL or at the record's end */
+};
+
+/* SNAG_REC_OPENCL_COMMAND payload: the device's CL_PROFILING_COMMAND_* times
+ * of one command, in the device clock (ns). Written when it completed, by the
+ * thread the runtime completed it on. */
+struct snag_opencl_command_record {
+    uint64_t command;        /* the id its OPENCL_CALL carries */
+    uint64_t queue;
+    uint64_t queued_ns;
+    uint64_t submit_ns;
+    uint64_t start_ns;
+    uint64_t end_ns;
+    uint32_t command_type;   /* CL_COMMAND_* */
+    int32_t status;          /* 0 = CL_COMPLETE, negative: the error that ended it */
+};
+
+enum snag_opencl_object_kind {
+    SNAG_OPENCL_QUEUE = 1,   /* parent = device, value = the properties the program asked for, name = device name */
+    SNAG_OPENCL_KERNEL = 2,  /* parent = program, name = the kernel's function name */
+};
+
+/* SNAG_REC_OPENCL_OBJECT payload, then a NUL-terminated name. */
+struct snag_opencl_object_record {
+    uint64_t handle;
+    uint64_t parent;
+    uint64_t value;
+    uint32_t kind;           /* enum snag_opencl_object_kind */
+    uint32_t reserved;
+};
+
+enum snag_opencl_clock_method {
+    SNAG_OPENCL_CLOCK_DEVICE_AND_HOST_TIMER = 1, /* device_ns read by clGetDeviceAndHostTimer between
+                                                    host_ticks_before and host_ticks_after */
+    SNAG_OPENCL_CLOCK_MEASURED = 2,              /* the device has no such timer: readers bound the offset
+                                                    by each command's QUEUED time, which the runtime takes
+                                                    inside the enqueue call */
+};
+
+/* SNAG_REC_OPENCL_CLOCK payload: one per device, at its first queue. */
+struct snag_opencl_clock_record {
+    uint64_t device;
+    uint64_t device_ns;
+    uint64_t host_ticks_before;
+    uint64_t host_ticks_after;
+    uint32_t method;         /* enum snag_opencl_clock_method */
+    uint32_t reserved;
 };
 
 /* The launcher file written by `snag run`: a header, then process-exit entries. */

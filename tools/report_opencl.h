@@ -1,0 +1,21 @@
+/* The OpenCL section of `snag report`: kernels, transfers, host API calls,
+ * device utilisation, host time blocked on the device, OpenCL findings. */
+#ifndef SNAG_TOOLS_REPORT_OPENCL_H
+#define SNAG_TOOLS_REPORT_OPENCL_H
+
+#include <stdio.h>
+
+#include "json.h"
+#include "snag/names.h"
+#include "snag/opencl_stats.h"
+
+/* Nothing when the trace has no OpenCL calls. */
+void report_opencl_text(FILE *out, const struct snag_trace *trace, struct snag_names *names,
+                        const struct snag_opencl_stats *stats);
+/* The "opencl" key and its object. */
+void report_opencl_json(struct json *json, const struct snag_trace *trace, const struct snag_opencl_stats *stats);
+/* The OpenCL findings as elements of the report's "findings" array. */
+void report_opencl_json_findings(struct json *json, const struct snag_trace *trace, struct snag_names *names,
+                                 const struct snag_opencl_stats *stats);
+
+#endif
