@@ -231,7 +231,8 @@ static void check_file(struct hang_monitor *monitor, struct watched *file, uint6
     uint64_t signature = 0;
     int all_blocked = count > 0;
     for (size_t index = 0; index < count && all_blocked; index++) {
-        if (!waits[index].blocked || waits[index].timed) all_blocked = 0;
+        /* a timed wait ends by itself; another process may end one on a shared object */
+        if (!waits[index].blocked || waits[index].timed || waits[index].process_shared) all_blocked = 0;
         signature += ((uint64_t)(uint32_t)waits[index].tid << 32 | waits[index].wait_seq) *
                      UINT64_C(0x9E3779B97F4A7C15);
     }

@@ -47,7 +47,7 @@ static int check_process(struct snag_findings *findings, const struct snag_trace
     for (uint32_t index = 0; index < process->thread_count; index++) {
         const struct snag_thread_info *thread = snag_trace_thread(trace, process->first_thread + index);
         if (thread->exit_how >= 0) continue; /* it ended before the process */
-        if (!thread->at_end.blocked || thread->at_end.timed) return 0;
+        if (!thread->at_end.blocked || thread->at_end.timed || thread->at_end.process_shared) return 0;
         if (thread->at_end.since_ns > newest_wait) newest_wait = thread->at_end.since_ns;
         live++;
     }

@@ -559,6 +559,7 @@ static void read_wait_table(struct snag_trace *trace, struct trace_file *file)
             thread->info.at_end = (struct snag_thread_blocked){
                 .blocked = 1,
                 .timed = waits[index].timed,
+                .process_shared = waits[index].process_shared,
                 .object_class = waits[index].object_class,
                 .op = waits[index].op,
                 .object = waits[index].object,

@@ -36,6 +36,7 @@ size_t snag_wait_table_read(const void *table, uint64_t size, struct snag_thread
         wait->pthread_self = slot->pthread_self;
         if (!wait->blocked) continue;
         wait->timed = (slot->flags & SNAG_WAIT_TIMED) != 0;
+        wait->process_shared = (slot->flags & SNAG_WAIT_PROCESS_SHARED) != 0;
         wait->object_class = slot->object_class;
         wait->op = slot->op;
         wait->object = slot->object;

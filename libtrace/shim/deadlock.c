@@ -205,6 +205,7 @@ static int same_cycle(const struct search *first, const struct search *second)
 /* ---- after a deadlock: messages, the record, ending the program ---- */
 
 static atomic_int deadlocked;      /* a deadlock was found in this process */
+static struct snag_wait_slot *_Atomic pending; /* origin of a cycle through a semaphore, not yet certain */
 static atomic_flag reporting = ATOMIC_FLAG_INIT;
 #define REPORTED_MAX 16u
 static uint64_t reported[REPORTED_MAX]; /* signatures of the last cycles reported (under `reporting`) */
@@ -380,7 +381,9 @@ static int all_threads_blocked(struct snag_wait_slot *table)
             if (__atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
             live++;
             uint32_t seq = __atomic_load_n(&slot->wait_seq, __ATOMIC_ACQUIRE);
-            if (!(seq & 1) || (__atomic_load_n(&slot->flags, __ATOMIC_RELAXED) & SNAG_WAIT_TIMED)) return 0;
+            /* a timed wait ends by itself; another process may end one on a shared object */
+            if (!(seq & 1) || (__atomic_load_n(&slot->flags, __ATOMIC_RELAXED) & (SNAG_WAIT_TIMED | SNAG_WAIT_PROCESS_SHARED)))
+                return 0;
             if (pass == 0) seqs[index] = seq;
             else if (seqs[index] != seq || !wait_still_blocks(table, slot)) return 0;
         }
@@ -420,6 +423,14 @@ static int lock_like(uint8_t object_class)
            object_class == SNAG_CLASS_SEM || object_class == SNAG_CLASS_THREAD;
 }
 
+void snag_deadlock_after_fork_child(void)
+{
+    /* Another thread of the parent may have been reporting: it is not here. */
+    atomic_flag_clear(&reporting);
+    atomic_store(&deadlocked, 0);
+    atomic_store(&pending, NULL);
+}
+
 static int confirmed_cycle(struct snag_wait_slot *table, struct snag_wait_slot *origin, struct search *first)
 {
     struct search second;
@@ -436,8 +447,6 @@ static int through_semaphore(const struct search *search)
         if (search->participants[index].object_class == SNAG_CLASS_SEM) return 1;
     return 0;
 }
-
-static struct snag_wait_slot *_Atomic pending; /* origin of a cycle through a semaphore, not yet certain */
 
 void snag_deadlock_on_wait(struct snag_wait_slot *slot)
 {

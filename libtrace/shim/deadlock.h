@@ -9,5 +9,7 @@
 
 /* The calling thread has just published `slot`'s wait. */
 void snag_deadlock_on_wait(struct snag_wait_slot *slot);
+/* A forked child starts with no deadlock, nothing pending, nobody reporting. */
+void snag_deadlock_after_fork_child(void);
 
 #endif

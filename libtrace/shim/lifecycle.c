@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lifecycle.h"
+#include "deadlock.h"
 #include "modules.h"
 #include "process.h"
 #include "real.h"
@@ -48,6 +49,7 @@ static void after_fork_parent(void)
 
 void snag_after_fork_child(void)
 {
+    snag_deadlock_after_fork_child();
     snag_modules_after_fork_child();
     snag_writer_after_fork_child(snag_process_following());
 }

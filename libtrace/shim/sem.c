@@ -19,7 +19,7 @@ SNAG_EXPORT int sem_init(sem_t *sem, int shared, unsigned int value)
         int saved_errno = errno;
         snag_record(SNAG_T(SEM, INIT), sem, site);
         snag_record_aux(SNAG_T(SEM, ATTRIBUTE), sem, (uint16_t)(value < 0xfffe ? value : 0xfffe));
-        snag_sem_lock_initialised(sem, value);
+        snag_sem_initialised(sem, value, shared);
         errno = saved_errno;
     }
     return result;
@@ -51,8 +51,9 @@ SNAG_EXPORT sem_t *sem_open(const char *name, int flags, ...)
         snag_record(SNAG_T(SEM, INIT), sem, site);
         if (flags & O_CREAT) {
             snag_record_aux(SNAG_T(SEM, ATTRIBUTE), sem, (uint16_t)(value < 0xfffe ? value : 0xfffe));
-            snag_sem_lock_initialised(sem, value);
         }
+        /* named semaphores live in shared memory: any process may post them */
+        snag_sem_initialised(sem, flags & O_CREAT ? value : 0, 1);
         uint64_t address = (uint64_t)(uintptr_t)sem;
         size_t length = strnlen(name, 255); /* non-NULL: sem_open succeeded */
         char payload[8 + 256];

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "wait_state.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "deadlock.h"
@@ -58,6 +59,8 @@ void snag_wait_slot_release(void)
     __atomic_store_n(&slot->tid, 0, __ATOMIC_RELEASE);
 }
 
+static int process_shared(uint8_t object_class, const volatile void *object);
+
 void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags)
 {
     uint32_t stack = snag_record_with_stack(SNAG_TYPE(object_class, op), object, site);
@@ -71,6 +74,7 @@ void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *obje
     slot->since_ticks = snag_now_ticks();
     slot->object_class = object_class;
     slot->op = op;
+    if (process_shared(object_class, object)) flags |= SNAG_WAIT_PROCESS_SHARED;
     slot->flags = (uint8_t)flags;
     slot->stack = stack;
     /* odd: blocked. Sequentially consistent: it publishes the fields above,
@@ -86,29 +90,26 @@ void snag_wait_end(void)
     if (__atomic_load_n(&slot->wait_seq, __ATOMIC_RELAXED) & 1) __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_RELEASE);
 }
 
-/* ---- semaphores used as locks ----
+/* ---- semaphores: used as locks, or shared between processes ----
  * Open addressing by address; entries are never removed (a destroyed
  * semaphore's entry is reused when a new one is registered at its address),
  * so a lookup stops at the first empty entry. A full table tracks no more. */
-#define SEM_LOCK_ENTRIES 8192u
-#define SEM_LOCK_PROBES 16u
+#define SEM_ENTRIES 8192u
+#define SEM_PROBES 16u
+#define NOT_A_LOCK (-1)
 
-static struct sem_lock {
+static struct sem_entry {
     uint64_t address;
-    int32_t owner;
-} sem_locks[SEM_LOCK_ENTRIES];
+    int32_t owner;  /* tid of the last acquirer, 0 if posted since; NOT_A_LOCK unless initialised to 1 */
+    int32_t shared; /* process-shared: another process may post it */
+} sems[SEM_ENTRIES];
 
-static inline unsigned sem_lock_hash(uint64_t address)
-{
-    return (unsigned)((address * UINT64_C(0x9E3779B97F4A7C15)) >> 51); /* 13 bits */
-}
-
-static struct sem_lock *sem_lock_find(const void *sem, int insert)
+static struct sem_entry *sem_find(const void *sem, int insert)
 {
     uint64_t address = (uint64_t)(uintptr_t)sem;
-    unsigned start = sem_lock_hash(address);
-    for (unsigned probe = 0; probe < SEM_LOCK_PROBES; probe++) {
-        struct sem_lock *entry = &sem_locks[(start + probe) & (SEM_LOCK_ENTRIES - 1)];
+    unsigned start = (unsigned)((address * UINT64_C(0x9E3779B97F4A7C15)) >> 51); /* 13 bits */
+    for (unsigned probe = 0; probe < SEM_PROBES; probe++) {
+        struct sem_entry *entry = &sems[(start + probe) & (SEM_ENTRIES - 1)];
         uint64_t seen = __atomic_load_n(&entry->address, __ATOMIC_ACQUIRE);
         if (seen == address) return entry;
         if (seen != 0) continue;
@@ -122,23 +123,42 @@ static struct sem_lock *sem_lock_find(const void *sem, int insert)
     return NULL;
 }
 
-#define NOT_A_LOCK (-1)
-
-void snag_sem_lock_initialised(const void *sem, unsigned value)
+void snag_sem_initialised(const void *sem, unsigned value, int shared)
 {
-    struct sem_lock *entry = sem_lock_find(sem, value == 1);
-    if (entry) __atomic_store_n(&entry->owner, value == 1 ? 0 : NOT_A_LOCK, __ATOMIC_RELEASE);
+    /* an entry already there (an earlier semaphore at this address) is overwritten either way */
+    struct sem_entry *entry = sem_find(sem, value == 1 || shared);
+    if (!entry) return;
+    __atomic_store_n(&entry->shared, shared != 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&entry->owner, value == 1 ? 0 : NOT_A_LOCK, __ATOMIC_RELEASE);
 }
 
 void snag_sem_lock_set_owner(const void *sem, int32_t tid)
 {
-    struct sem_lock *entry = sem_lock_find(sem, 0);
+    struct sem_entry *entry = sem_find(sem, 0);
     if (entry && __atomic_load_n(&entry->owner, __ATOMIC_RELAXED) != NOT_A_LOCK)
         __atomic_store_n(&entry->owner, tid, __ATOMIC_RELEASE);
 }
 
 int32_t snag_sem_lock_owner(const void *sem)
 {
-    struct sem_lock *entry = sem_lock_find(sem, 0);
+    struct sem_entry *entry = sem_find(sem, 0);
     return entry ? __atomic_load_n(&entry->owner, __ATOMIC_ACQUIRE) : NOT_A_LOCK;
+}
+
+/* Can another process end a wait on it? From glibc's public structs where
+ * they say (a mutex's kind bit, a condvar's __wrefs bit 0, an rwlock's
+ * __shared), from sem_init/sem_open for semaphores; barriers keep it to
+ * themselves and count as private. */
+static int process_shared(uint8_t object_class, const volatile void *object)
+{
+    switch (object_class) {
+    case SNAG_CLASS_MUTEX: return (((const volatile pthread_mutex_t *)object)->__data.__kind & 128) != 0;
+    case SNAG_CLASS_COND: return (((const volatile pthread_cond_t *)object)->__data.__wrefs & 1) != 0;
+    case SNAG_CLASS_RWLOCK: return ((const volatile pthread_rwlock_t *)object)->__data.__shared != 0;
+    case SNAG_CLASS_SEM: {
+        struct sem_entry *entry = sem_find((const void *)object, 0);
+        return entry && __atomic_load_n(&entry->shared, __ATOMIC_RELAXED);
+    }
+    default: return 0;
+    }
 }

@@ -56,8 +56,10 @@ SNAG_HOT int snag_held_remove(const volatile void *object)
 }
 
 /* Semaphores initialised to 1 are locks (CPython's threading.Lock is one):
- * their owner is the thread that took the token last, until it is posted. */
-void snag_sem_lock_initialised(const void *sem, unsigned value);
+ * their owner is the thread that took the token last, until it is posted.
+ * Process-shared ones (sem_init's pshared, every sem_open) may be posted by
+ * another process: a wait on one is never a hang. */
+void snag_sem_initialised(const void *sem, unsigned value, int shared);
 /* The acquirer (tid) or 0 after a post; nothing for other semaphores. */
 void snag_sem_lock_set_owner(const void *sem, int32_t tid);
 /* Owner of a semaphore used as a lock: its tid, 0 if free, -1 if `sem` is not one. */

@@ -38,3 +38,35 @@ print("woke")' >run.out 2>run.err
 RUN_STATUS=$?
 assert_run_status "a short wait" 0
 assert_eq "output" "woke" "$(cat run.out)"
+
+# A process blocked on a process-shared semaphore can be woken by another
+# process: not a hang, however long it waits.
+cat >shared_wait.c <<'C'
+#include <semaphore.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    sem_t *ready = mmap(NULL, sizeof *ready, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    sem_init(ready, 1, 0);
+    pid_t child = fork();
+    if (child == 0) {
+        sem_wait(ready); /* the parent posts it in 2 s */
+        _exit(7);
+    }
+    sleep(2);
+    sem_post(ready);
+    int status;
+    waitpid(child, &status, 0);
+    printf("child %d\n", WEXITSTATUS(status));
+    return 0;
+}
+C
+"$CC_BIN" -o shared_wait shared_wait.c -pthread || fail "cannot compile shared_wait.c"
+with_timeout 30 "$SNAG" run -q --hang-timeout=1 -o shared.trace -- ./shared_wait >run.out 2>run.err
+RUN_STATUS=$?
+assert_run_status "a wait on a process-shared semaphore" 0
+assert_eq "the child was woken by its parent" "child 7" "$(cat run.out)"
+if grep -q HANG run.err; then fail "a process-shared wait was called a hang: $(cat run.err)"; fi

@@ -95,7 +95,8 @@ struct snag_file_header {
 #define SNAG_WAIT_HELD_OVERFLOW 0xffu /* held_count: more were held than fit: the list is incomplete */
 
 enum snag_wait_flags {
-    SNAG_WAIT_TIMED = 0x1, /* a timed wait (timedlock, timedwait, clockwait, timedjoin): it ends by itself */
+    SNAG_WAIT_TIMED = 0x1,          /* a timed wait (timedlock, timedwait, clockwait, timedjoin): it ends by itself */
+    SNAG_WAIT_PROCESS_SHARED = 0x2, /* on a process-shared object: another process may end it */
 };
 
 struct snag_wait_slot {

@@ -68,6 +68,7 @@ struct snag_thread_info {
     struct snag_thread_blocked {
         int blocked;         /* 1: in a wait at the end */
         int timed;           /* ... one that would have ended by itself */
+        int process_shared;  /* ... on an object another process could release */
         uint8_t object_class;
         uint8_t op;          /* SNAG_OP_WAIT or SNAG_OP_WAIT_SHARED */
         uint64_t object;

@@ -15,6 +15,7 @@ struct snag_thread_wait {
     uint32_t wait_seq;     /* changes whenever a wait begins or ends */
     int blocked;           /* in a wait now */
     int timed;             /* ... that ends by itself */
+    int process_shared;    /* ... on an object another process may release */
     uint8_t object_class;  /* enum snag_object_class */
     uint8_t op;            /* SNAG_OP_WAIT or SNAG_OP_WAIT_SHARED */
     uint64_t object;
