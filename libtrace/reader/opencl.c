@@ -337,7 +337,7 @@ static int link_commands_to_calls(struct snag_opencl_log *log)
         if (log->calls[index].command_id)
             links[link_count++] = (struct command_link){log->calls[index].process, log->calls[index].command_id,
                                                         (uint32_t)index};
-    qsort(links, link_count, sizeof *links, compare_links);
+    if (link_count > 1) qsort(links, link_count, sizeof *links, compare_links);
     for (size_t index = 0; index < log->command_count; index++) {
         struct snag_opencl_command *command = &log->commands[index];
         const struct pending_command *device = &log->pending[index];
@@ -361,8 +361,8 @@ static int link_commands_to_calls(struct snag_opencl_log *log)
 int opencl_log_finish(struct snag_opencl_log *log, uint64_t start)
 {
     if (!log) return 0;
-    qsort(log->calls, log->call_count, sizeof *log->calls, compare_calls);
-    qsort(log->objects, log->object_count, sizeof *log->objects, compare_objects);
+    if (log->call_count > 1) qsort(log->calls, log->call_count, sizeof *log->calls, compare_calls);
+    if (log->object_count > 1) qsort(log->objects, log->object_count, sizeof *log->objects, compare_objects);
     if (build_queues_and_clocks(log)) return -1;
     for (size_t index = 0; index < log->call_count; index++) {
         struct snag_opencl_call *call = &log->calls[index];
@@ -415,7 +415,7 @@ int opencl_log_finish(struct snag_opencl_log *log, uint64_t start)
         struct snag_opencl_queue *queue = &log->queues[index];
         queue->created_ns = queue->created_ns > start ? queue->created_ns - start : 0;
     }
-    qsort(log->commands, log->command_count, sizeof *log->commands, compare_commands);
+    if (log->command_count > 1) qsort(log->commands, log->command_count, sizeof *log->commands, compare_commands);
     for (size_t index = 0; index < log->command_count; index++)
         if (log->commands[index].call != SNAG_NO_INDEX) log->calls[log->commands[index].call].command = (uint32_t)index;
     return 0;

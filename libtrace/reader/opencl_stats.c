@@ -88,7 +88,7 @@ static int count_kernels(struct snag_opencl_stats *stats, const struct snag_open
         if (latency > kernel->queued_to_start_ns_max) kernel->queued_to_start_ns_max = latency;
     }
     for (size_t kind = 0; kind < TRANSFER_KINDS; kind++) stats->transfers[kind].kind = transfer_kinds[kind];
-    qsort(stats->kernels, stats->kernel_count, sizeof *stats->kernels, compare_kernels);
+    if (stats->kernel_count > 1) qsort(stats->kernels, stats->kernel_count, sizeof *stats->kernels, compare_kernels);
     return 0;
 }
 
@@ -140,10 +140,10 @@ static int count_calls(struct snag_opencl_stats *stats, const struct snag_trace 
     }
     for (size_t function = 0; function < SNAG_CL_FUNCTION_COUNT; function++)
         if (stats->api[function].calls) stats->api[stats->api_count++] = stats->api[function];
-    qsort(stats->api, stats->api_count, sizeof *stats->api, compare_api);
+    if (stats->api_count > 1) qsort(stats->api, stats->api_count, sizeof *stats->api, compare_api);
     for (size_t thread = 0; thread < thread_total; thread++)
         if (per_thread[thread].calls) per_thread[stats->thread_count++] = per_thread[thread];
-    qsort(per_thread, stats->thread_count, sizeof *per_thread, compare_threads);
+    if (stats->thread_count > 1) qsort(per_thread, stats->thread_count, sizeof *per_thread, compare_threads);
     stats->threads = per_thread;
     return 0;
 }
@@ -385,7 +385,7 @@ static int find_leaked_events(struct snag_opencl_stats *stats, const struct snag
         else if (call->function == SNAG_CL_RELEASE_EVENT) delta = -1;
         if (delta) references[count++] = (struct event_reference){call->process, call->event, index, delta, (uint32_t)index};
     }
-    qsort(references, count, sizeof *references, compare_references);
+    if (count > 1) qsort(references, count, sizeof *references, compare_references);
     struct snag_opencl_finding *finding = NULL;
     for (size_t index = 0; index < count;) {
         size_t end = index;
@@ -470,7 +470,7 @@ struct snag_opencl_stats *snag_opencl_stats_compute(const struct snag_trace *tra
         snag_opencl_stats_free(stats);
         return NULL;
     }
-    qsort(stats->findings, stats->finding_count, sizeof *stats->findings, compare_findings);
+    if (stats->finding_count > 1) qsort(stats->findings, stats->finding_count, sizeof *stats->findings, compare_findings);
     return stats;
 }
 

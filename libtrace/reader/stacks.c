@@ -132,7 +132,7 @@ void snag_stack_table_seal(struct snag_stack_table *table)
     struct stack **order = malloc(table->count * sizeof *order);
     if (!order) return; /* duplicates then keep their own ids: still correct frames */
     for (size_t index = 0; index < table->count; index++) order[index] = &table->stacks[index];
-    qsort(order, table->count, sizeof *order, compare_frames);
+    if (table->count > 1) qsort(order, table->count, sizeof *order, compare_frames);
     for (size_t index = 1; index < table->count; index++)
         if (same_stack(order[index - 1], order[index])) order[index]->canonical = order[index - 1]->canonical;
     free(order);
