@@ -40,7 +40,11 @@ static int replay(const struct snag_trace *trace, const struct snag_recorded_dea
             if (event.object == m->object && event.object_class == m->object_class) wanted_instances[member] = instance;
             if (event.thread != m->thread || event.object != held_objects[member]) continue;
             if (event.op != SNAG_OP_ACQUIRE && event.op != SNAG_OP_ACQUIRE_SHARED) continue;
-            taken[member] = (struct taken){event.site, event.stack, instance, event.time_ns};
+            /* the stack was captured on the first acquisition from that site only */
+            uint32_t stack = event.stack;
+            if (!stack && taken[member].site == event.site && taken[member].instance == instance)
+                stack = taken[member].stack;
+            taken[member] = (struct taken){event.site, stack, instance, event.time_ns};
         }
     }
     snag_event_cursor_free(cursor);

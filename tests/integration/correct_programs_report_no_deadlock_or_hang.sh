@@ -45,3 +45,4 @@ assert_eq "python output" 2000 "$(cat run.out)"
 
 head -c 20000000 /dev/urandom >data
 check pigz -p 2 -k -f data
+check xz -T2 -k -f -1 data
