@@ -94,22 +94,17 @@ void snag_wait_end(void)
  * Open addressing by address; entries are never removed (a destroyed
  * semaphore's entry is reused when a new one is registered at its address),
  * so a lookup stops at the first empty entry. A full table tracks no more. */
-#define SEM_ENTRIES 8192u
 #define SEM_PROBES 16u
-#define NOT_A_LOCK (-1)
+#define NOT_A_LOCK SNAG_SEM_NOT_A_LOCK
 
-static struct sem_entry {
-    uint64_t address;
-    int32_t owner;  /* tid of the last acquirer, 0 if posted since; NOT_A_LOCK unless initialised to 1 */
-    int32_t shared; /* process-shared: another process may post it */
-} sems[SEM_ENTRIES];
+struct snag_sem_entry snag_sems[SNAG_SEM_ENTRIES];
 
-static struct sem_entry *sem_find(const void *sem, int insert)
+static struct snag_sem_entry *sem_find(const void *sem, int insert)
 {
     uint64_t address = (uint64_t)(uintptr_t)sem;
-    unsigned start = (unsigned)((address * UINT64_C(0x9E3779B97F4A7C15)) >> 51); /* 13 bits */
+    unsigned start = snag_sem_hash(address);
     for (unsigned probe = 0; probe < SEM_PROBES; probe++) {
-        struct sem_entry *entry = &sems[(start + probe) & (SEM_ENTRIES - 1)];
+        struct snag_sem_entry *entry = &snag_sems[(start + probe) & (SNAG_SEM_ENTRIES - 1)];
         uint64_t seen = __atomic_load_n(&entry->address, __ATOMIC_ACQUIRE);
         if (seen == address) return entry;
         if (seen != 0) continue;
@@ -126,22 +121,22 @@ static struct sem_entry *sem_find(const void *sem, int insert)
 void snag_sem_initialised(const void *sem, unsigned value, int shared)
 {
     /* an entry already there (an earlier semaphore at this address) is overwritten either way */
-    struct sem_entry *entry = sem_find(sem, value == 1 || shared);
+    struct snag_sem_entry *entry = sem_find(sem, value == 1 || shared);
     if (!entry) return;
     __atomic_store_n(&entry->shared, shared != 0, __ATOMIC_RELAXED);
     __atomic_store_n(&entry->owner, value == 1 ? 0 : NOT_A_LOCK, __ATOMIC_RELEASE);
 }
 
-void snag_sem_lock_set_owner(const void *sem, int32_t tid)
+void snag_sem_lock_set_owner_slow(const void *sem, int32_t tid)
 {
-    struct sem_entry *entry = sem_find(sem, 0);
+    struct snag_sem_entry *entry = sem_find(sem, 0);
     if (entry && __atomic_load_n(&entry->owner, __ATOMIC_RELAXED) != NOT_A_LOCK)
         __atomic_store_n(&entry->owner, tid, __ATOMIC_RELEASE);
 }
 
 int32_t snag_sem_lock_owner(const void *sem)
 {
-    struct sem_entry *entry = sem_find(sem, 0);
+    struct snag_sem_entry *entry = sem_find(sem, 0);
     return entry ? __atomic_load_n(&entry->owner, __ATOMIC_ACQUIRE) : NOT_A_LOCK;
 }
 
@@ -156,7 +151,7 @@ static int process_shared(uint8_t object_class, const volatile void *object)
     case SNAG_CLASS_COND: return (((const volatile pthread_cond_t *)object)->__data.__wrefs & 1) != 0;
     case SNAG_CLASS_RWLOCK: return ((const volatile pthread_rwlock_t *)object)->__data.__shared != 0;
     case SNAG_CLASS_SEM: {
-        struct sem_entry *entry = sem_find((const void *)object, 0);
+        struct snag_sem_entry *entry = sem_find((const void *)object, 0);
         return entry && __atomic_load_n(&entry->shared, __ATOMIC_RELAXED);
     }
     default: return 0;

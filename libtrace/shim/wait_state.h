@@ -60,8 +60,38 @@ SNAG_HOT int snag_held_remove(const volatile void *object)
  * Process-shared ones (sem_init's pshared, every sem_open) may be posted by
  * another process: a wait on one is never a hang. */
 void snag_sem_initialised(const void *sem, unsigned value, int shared);
-/* The acquirer (tid) or 0 after a post; nothing for other semaphores. */
-void snag_sem_lock_set_owner(const void *sem, int32_t tid);
+/* The table behind them: open addressing by address (wait_state.c). */
+#define SNAG_SEM_ENTRIES 8192u
+#define SNAG_SEM_NOT_A_LOCK (-1)
+struct snag_sem_entry {
+    uint64_t address;
+    int32_t owner;  /* tid of the last acquirer, 0 if posted since; SNAG_SEM_NOT_A_LOCK unless initialised to 1 */
+    int32_t shared; /* process-shared: another process may post it */
+};
+extern struct snag_sem_entry snag_sems[SNAG_SEM_ENTRIES];
+
+static inline unsigned snag_sem_hash(uint64_t address)
+{
+    return (unsigned)((address * UINT64_C(0x9E3779B97F4A7C15)) >> 51); /* 13 bits */
+}
+
+void snag_sem_lock_set_owner_slow(const void *sem, int32_t tid);
+
+/* The acquirer (tid) or 0 after a post; nothing for other semaphores. On
+ * every sem_wait and sem_post: the first probe inline, the rest out of line. */
+SNAG_HOT void snag_sem_lock_set_owner(const void *sem, int32_t tid)
+{
+    uint64_t address = (uint64_t)(uintptr_t)sem;
+    struct snag_sem_entry *entry = &snag_sems[snag_sem_hash(address)];
+    uint64_t seen = __atomic_load_n(&entry->address, __ATOMIC_ACQUIRE);
+    if (seen == 0) return; /* not registered: not a lock */
+    if (seen != address) {
+        snag_sem_lock_set_owner_slow(sem, tid);
+        return;
+    }
+    if (__atomic_load_n(&entry->owner, __ATOMIC_RELAXED) != SNAG_SEM_NOT_A_LOCK)
+        __atomic_store_n(&entry->owner, tid, __ATOMIC_RELEASE);
+}
 /* Owner of a semaphore used as a lock: its tid, 0 if free, -1 if `sem` is not one. */
 int32_t snag_sem_lock_owner(const void *sem);
 
