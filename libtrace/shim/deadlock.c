@@ -208,7 +208,7 @@ static atomic_int deadlocked;      /* a deadlock was found in this process */
 static struct snag_wait_slot *_Atomic pending; /* origin of a cycle through a semaphore, not yet certain */
 static atomic_flag reporting = ATOMIC_FLAG_INIT;
 #define REPORTED_MAX 16u
-static uint64_t reported[REPORTED_MAX]; /* signatures of the last cycles reported (under `reporting`) */
+static uint64_t reported_marks[REPORTED_MAX]; /* signatures of the last cycles reported (under `reporting`) */
 static unsigned reported_next;
 
 static uint64_t signature(const struct search *search)
@@ -225,8 +225,8 @@ static uint64_t signature(const struct search *search)
 static int already_reported(uint64_t mark)
 {
     for (unsigned index = 0; index < REPORTED_MAX; index++)
-        if (reported[index] == mark) return 1;
-    reported[reported_next++ % REPORTED_MAX] = mark;
+        if (reported_marks[index] == mark) return 1;
+    reported_marks[reported_next++ % REPORTED_MAX] = mark;
     return 0;
 }
 
@@ -423,6 +423,16 @@ static int lock_like(uint8_t object_class)
            object_class == SNAG_CLASS_SEM || object_class == SNAG_CLASS_THREAD;
 }
 
+/* Records, flushes and prints a deadlock once (under `reporting`); 1 if it did. */
+static int report_deadlock(const struct search *search)
+{
+    if (already_reported(signature(search))) return 0;
+    record_deadlock(search);
+    snag_writer_sync();
+    print_deadlock(search);
+    return 1;
+}
+
 void snag_deadlock_after_fork_child(void)
 {
     /* Another thread of the parent may have been reporting: it is not here. */
@@ -473,13 +483,12 @@ void snag_deadlock_on_wait(struct snag_wait_slot *slot)
         return;
     }
     while (atomic_flag_test_and_set_explicit(&reporting, memory_order_acquire)) sched_yield();
+    /* A lock cycle is certain now: on record at once, before the pause that
+     * telling whether everyone is blocked takes. */
+    int reported = found && !needs_everyone_blocked && report_deadlock(&first);
     int everyone_blocked = (needs_everyone_blocked || policy_exit()) && all_threads_blocked(table);
-    if (found && (everyone_blocked || !needs_everyone_blocked) && !already_reported(signature(&first))) {
-        record_deadlock(&first);
-        snag_writer_sync();
-        print_deadlock(&first);
-        atomic_store(&deadlocked, 1);
-    }
+    if (found && needs_everyone_blocked && everyone_blocked) reported = report_deadlock(&first);
+    if (reported) atomic_store(&deadlocked, 1);
     int end = policy_exit() && atomic_load(&deadlocked) && everyone_blocked;
     atomic_flag_clear_explicit(&reporting, memory_order_release);
     if (end) end_program();
