@@ -1060,7 +1060,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
     const struct thread_build *thread = cursor->thread;
     const struct trace_file *file = cursor->file;
     uint64_t spelled_site = 0, spelled_object = 0;
-    bool has_spelled_object = false;
+    bool has_spelled_object = false, by_try = false;
     while (cursor->chunk < thread->chunk_count) {
         const struct chunk_ref *chunk = &thread->chunks[cursor->chunk];
         if (cursor->offset < chunk->records_offset) cursor->offset = chunk->records_offset;
@@ -1071,9 +1071,14 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             if (SNAG_RECORD_IS_SHORT(type)) {
                 cursor->offset += 8;
                 struct snag_event *event = &cursor->current;
+                if (type == SNAG_REC_BY_TRY) {
+                    by_try = true;
+                    continue;
+                }
                 if (type == SNAG_REC_REACQUIRE) {
                     *event = cursor->acquired;
                     event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
+                    event->aux = by_try ? SNAG_EVENT_BY_TRY : 0;
                     cursor->last_class = event->object_class;
                     cursor->last_object = event->object;
                     return true;
@@ -1123,8 +1128,10 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             }
             cursor->last_class = (uint8_t)object_class;
             cursor->last_object = event->object;
-            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD)
+            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD) {
+                if (by_try) event->aux = SNAG_EVENT_BY_TRY;
                 cursor->acquired = *event; /* complete, site included: a REACQUIRE repeats it */
+            }
             return true;
         }
         cursor->chunk++;

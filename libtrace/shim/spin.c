@@ -45,7 +45,7 @@ SNAG_EXPORT int pthread_spin_trylock(pthread_spinlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_spin_trylock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_spin_trylock(lock);
-    if (result == 0) snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
+    if (result == 0) snag_record_try_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
     else snag_record(SNAG_T(SPIN, TRY_BUSY), lock, site);
     return result;
 }
