@@ -76,17 +76,31 @@ static int compare_findings(const void *left, const void *right)
 {
     const struct snag_finding *a = left, *b = right;
     if (a->severity != b->severity) return a->severity > b->severity ? -1 : 1;
-    return a->time_ns < b->time_ns ? -1 : a->time_ns > b->time_ns;
+    if (a->time_ns != b->time_ns) return a->time_ns < b->time_ns ? -1 : 1;
+    int kinds = strcmp(a->kind, b->kind);
+    if (kinds) return kinds;
+    int subkinds = strcmp(a->subkind, b->subkind);
+    if (subkinds) return subkinds;
+    return a->process < b->process ? -1 : a->process > b->process;
 }
+
+/* Every analysis, each adding its findings to the one list. */
+static int (*const analyses[])(struct snag_findings *findings, const struct snag_trace *trace) = {
+    findings_fork_hazards,
+    findings_lock_order,
+    findings_deadlocks,
+    findings_hangs,
+};
 
 struct snag_findings *snag_findings_compute(const struct snag_trace *trace)
 {
     struct snag_findings *findings = calloc(1, sizeof *findings);
     if (!findings) return NULL;
-    if (findings_fork_hazards(findings, trace) || findings_deadlocks(findings, trace) ||
-        findings_hangs(findings, trace)) {
-        snag_findings_free(findings);
-        return NULL;
+    for (size_t analysis = 0; analysis < sizeof analyses / sizeof analyses[0]; analysis++) {
+        if (analyses[analysis](findings, trace)) {
+            snag_findings_free(findings);
+            return NULL;
+        }
     }
     if (findings->count > 1) qsort(findings->items, findings->count, sizeof *findings->items, compare_findings);
     return findings;

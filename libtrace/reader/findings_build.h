@@ -29,5 +29,6 @@ struct snag_finding_thread *finding_add_thread(struct snag_finding *finding, uin
 int findings_fork_hazards(struct snag_findings *findings, const struct snag_trace *trace); /* fork_hazard.c */
 int findings_deadlocks(struct snag_findings *findings, const struct snag_trace *trace);   /* deadlock_findings.c */
 int findings_hangs(struct snag_findings *findings, const struct snag_trace *trace);       /* hang_findings.c */
+int findings_lock_order(struct snag_findings *findings, const struct snag_trace *trace);   /* lockorder.c */
 
 #endif

@@ -56,13 +56,26 @@ static int tid_of(const struct wording *words, const struct snag_finding_thread 
     return info ? info->tid : 0;
 }
 
+/* A lock's label; with its address too when another lock of the finding
+ * has the same label (CPython's locks are all "initialised at" one place). */
 static const char *label_of(const struct wording *words, uint32_t lock, char *out, size_t size)
 {
-    if (lock >= words->finding->lock_count) {
+    const struct snag_finding *finding = words->finding;
+    if (lock >= finding->lock_count) {
         snprintf(out, size, "(no lock)");
         return out;
     }
-    return snag_finding_lock_label(words->names, words->stats, &words->finding->locks[lock], out, size);
+    snag_finding_lock_label(words->names, words->stats, &finding->locks[lock], out, size);
+    char other[LABEL_SIZE];
+    for (size_t index = 0; index < finding->lock_count; index++) {
+        if (index == lock) continue;
+        snag_finding_lock_label(words->names, words->stats, &finding->locks[index], other, sizeof other);
+        if (strcmp(out, other) != 0) continue;
+        size_t length = strlen(out);
+        snprintf(out + length, size - length, " (0x%" PRIx64 ")", finding->locks[lock].address);
+        break;
+    }
+    return out;
 }
 
 /* A site of a thread, in its own process's code. */
@@ -178,6 +191,33 @@ static void say_hang(struct sentence *sentence, const struct wording *words)
     }
 }
 
+/* "threads 11 and 12 take a and b in opposite orders: thread 11 took b at
+ * f (x.c:9) while holding a (taken at f (x.c:8)); thread 12 took a at ...
+ * while holding b (taken at ...); if they meet there, each waits for the
+ * other for good". */
+static void say_lock_order_inversion(struct sentence *sentence, const struct wording *words)
+{
+    const struct snag_finding *finding = words->finding;
+    char label[LABEL_SIZE], other[LABEL_SIZE], held_at[SITE_SIZE], taken_at[SITE_SIZE];
+    if (finding->thread_count == 2) {
+        say(sentence, "threads %d and %d take %s and %s in opposite orders", tid_of(words, &finding->threads[0]),
+            tid_of(words, &finding->threads[1]), label_of(words, finding->threads[0].holds, label, sizeof label),
+            label_of(words, finding->threads[0].wants, other, sizeof other));
+    } else {
+        say(sentence, "%zu threads take %zu locks in a cycle", finding->thread_count, finding->lock_count);
+    }
+    for (size_t index = 0; index < finding->thread_count; index++) {
+        const struct snag_finding_thread *thread = &finding->threads[index];
+        say(sentence, "%sthread %d took %s at %s while holding %s (taken at %s)", index ? "; " : ": ",
+            tid_of(words, thread), label_of(words, thread->wants, label, sizeof label),
+            site_of(words, thread, thread->waits_at, taken_at, sizeof taken_at),
+            label_of(words, thread->holds, other, sizeof other),
+            site_of(words, thread, thread->held_at, held_at, sizeof held_at));
+    }
+    say(sentence, "; if they meet there, each waits for the %s for good",
+        finding->thread_count == 2 ? "other" : "next");
+}
+
 /* Kinds without their own words yet: what is known, listed. */
 static void say_in_general(struct sentence *sentence, const struct wording *words)
 {
@@ -208,6 +248,7 @@ const char *snag_finding_message(const struct snag_trace *trace, const struct sn
     if (strcmp(finding->kind, "fork_hazard") == 0) say_fork_hazard(&sentence, &words);
     else if (strcmp(finding->kind, "deadlock") == 0) say_deadlock(&sentence, &words);
     else if (strcmp(finding->kind, "hang") == 0) say_hang(&sentence, &words);
+    else if (strcmp(finding->kind, "lock_order_inversion") == 0) say_lock_order_inversion(&sentence, &words);
     if (sentence.length == 0) say_in_general(&sentence, &words);
     return snag_text_sanitize(raw, out, size);
 }

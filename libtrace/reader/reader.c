@@ -1239,7 +1239,7 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
     const struct thread_build *thread = cursor->thread;
     const struct trace_file *file = cursor->file;
     uint64_t spelled_site = 0, spelled_object = 0;
-    bool has_spelled_object = false;
+    bool has_spelled_object = false, by_try = false;
     uint32_t stack_ref = 0; /* a STACK_REF for the next object record of this chunk */
     while (cursor->chunk < thread->chunk_count) {
         const struct chunk_ref *chunk = &thread->chunks[cursor->chunk];
@@ -1252,10 +1252,15 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
                 cursor->offset += 8;
                 stack_ref = 0; /* the shim never puts one before a short record */
                 struct snag_event *event = &cursor->current;
+                if (type == SNAG_REC_BY_TRY) {
+                    by_try = true;
+                    continue;
+                }
                 if (type == SNAG_REC_REACQUIRE) {
                     *event = cursor->acquired;
                     event->stack = 0; /* the stack, if any, was the first acquisition's */
                     event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
+                    event->aux = by_try ? SNAG_EVENT_BY_TRY : 0;
                     cursor->last_class = event->object_class;
                     cursor->last_object = event->object;
                     return true;
@@ -1306,8 +1311,10 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
             }
             cursor->last_class = (uint8_t)object_class;
             cursor->last_object = event->object;
-            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD)
+            if ((op == SNAG_OP_ACQUIRE || op == SNAG_OP_ACQUIRE_SHARED) && object_class != SNAG_CLASS_THREAD) {
+                if (by_try) event->aux = SNAG_EVENT_BY_TRY;
                 cursor->acquired = *event; /* complete, site included: a REACQUIRE repeats it */
+            }
             return true;
         }
         cursor->chunk++;

@@ -67,7 +67,7 @@ SNAG_EXPORT int mtx_trylock(mtx_t *mutex)
     SNAG_REAL_OR_RETURN(mtx_trylock, thrd_success);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.mtx_trylock(mutex);
-    if (result == thrd_success) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+    if (result == thrd_success) snag_record_try_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else if (result == thrd_busy) snag_record(SNAG_T(MUTEX, TRY_BUSY), mutex, site);
     return result;
 }

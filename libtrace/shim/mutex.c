@@ -108,7 +108,8 @@ SNAG_EXPORT int pthread_mutex_trylock(pthread_mutex_t *mutex)
     SNAG_REAL_OR_RETURN(pthread_mutex_trylock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_mutex_trylock(mutex);
-    if (SNAG_LIKELY(result == 0 || result == EOWNERDEAD)) snag_record_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
+    if (SNAG_LIKELY(result == 0 || result == EOWNERDEAD))
+        snag_record_try_acquire(SNAG_T(MUTEX, ACQUIRE), mutex, site);
     else if (result == EBUSY) snag_record(SNAG_T(MUTEX, TRY_BUSY), mutex, site);
     return result;
 }

@@ -89,9 +89,11 @@ SNAG_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *lock)
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_rwlock_tryrdlock(lock);
     if (result == 0) {
-        snag_record_acquire(SNAG_T(RWLOCK, ACQUIRE_SHARED), lock, site);
+        snag_record_try_acquire(SNAG_T(RWLOCK, ACQUIRE_SHARED), lock, site);
         snag_held_add(lock);
-    } else if (result == EBUSY) snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
+    } else if (result == EBUSY) {
+        snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
+    }
     return result;
 }
 
@@ -100,7 +102,7 @@ SNAG_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *lock)
     SNAG_REAL_OR_RETURN(pthread_rwlock_trywrlock, 0);
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_rwlock_trywrlock(lock);
-    if (result == 0) snag_record_acquire(SNAG_T(RWLOCK, ACQUIRE), lock, site);
+    if (result == 0) snag_record_try_acquire(SNAG_T(RWLOCK, ACQUIRE), lock, site);
     else if (result == EBUSY) snag_record(SNAG_T(RWLOCK, TRY_BUSY), lock, site);
     return result;
 }

@@ -52,7 +52,7 @@ SNAG_EXPORT int pthread_spin_trylock(pthread_spinlock_t *lock)
     uintptr_t site = SNAG_CALLER();
     int result = snag_real.pthread_spin_trylock(lock);
     if (result == 0) {
-        snag_record_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
+        snag_record_try_acquire(SNAG_T(SPIN, ACQUIRE), lock, site);
         snag_held_add(lock);
     } else {
         snag_record(SNAG_T(SPIN, TRY_BUSY), lock, site);

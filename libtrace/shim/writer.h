@@ -117,6 +117,22 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
     thread->after_acquire = thread->pos;
 }
 
+/* An acquisition by a successful try call: a BY_TRY word, then the
+ * acquisition, in one chunk (a chunk without room for both, a SITE record
+ * included, is left for a new one). Only try wrappers pay for the word. */
+SNAG_HOT void snag_record_try_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    uint64_t *slot = thread->pos;
+    if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 8 + 16 + 16, 0)) {
+        slot = snag_writer_refill(thread);
+        if (!slot) return;
+    }
+    thread->pos = slot + 1;
+    __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | SNAG_REC_BY_TRY, __ATOMIC_RELEASE);
+    snag_record_acquire(type, object, return_address);
+}
+
 /* A release right after its own acquisition (the usual short critical
  * section) is one 8-byte word that points back to it. */
 SNAG_HOT void snag_record_release(uint8_t type, const volatile void *object, uintptr_t return_address)

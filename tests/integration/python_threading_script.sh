@@ -7,6 +7,13 @@
 # script. (From 3.13 on, threading.Lock is a PyMutex that only touches a
 # semaphore when contended: that count is then not checked.)
 #
+# A second, correct script nests locks the ways Python programs do (a
+# queue.Queue between producer and consumers, an RLock taken twice under a
+# Lock, Condition.wait loops, an Event, a ThreadPoolExecutor): no finding at
+# all, lock_order_inversion included (Condition.wait takes its waiter lock
+# under the condition's lock and the condition's lock back while holding the
+# waiter: a cycle of one thread, which is not reported).
+#
 # /usr/bin/python3 (Debian's, as on CI) is used when it exists. If `python3`
 # in PATH is something else (a pyenv shim: bash scripts that exec through
 # several processes before the real interpreter), it is run too: the checks
@@ -35,6 +42,62 @@ for thread in threads:
 print("counter=%d threads=%s" % (counter, ",".join(thread.name for thread in threads)))
 PY
 
+cat >snag_threads_nesting.py <<'PY'
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+jobs = queue.Queue(maxsize=4)
+results = []
+results_lock = threading.Lock()
+stats_lock = threading.RLock()
+stats = {"done": 0}
+ready = threading.Event()
+turn_changed = threading.Condition()
+turn = [0]
+
+
+def produce():
+    for n in range(200):
+        jobs.put(n)
+    for _ in range(3):
+        jobs.put(None)
+
+
+def consume():
+    ready.wait()
+    while True:
+        n = jobs.get()
+        if n is None:
+            break
+        with results_lock:
+            with stats_lock:
+                with stats_lock:
+                    stats["done"] += 1
+            results.append(n * n)
+
+
+def take_turns(me):
+    for _ in range(50):
+        with turn_changed:
+            while turn[0] != me:
+                turn_changed.wait()
+            turn[0] = 1 - me
+            turn_changed.notify_all()
+
+
+threads = [threading.Thread(target=produce)] + [threading.Thread(target=consume) for _ in range(3)]
+threads += [threading.Thread(target=take_turns, args=(me,)) for me in range(2)]
+for thread in threads:
+    thread.start()
+ready.set()
+for thread in threads:
+    thread.join()
+with ThreadPoolExecutor(max_workers=3) as pool:
+    squares = list(pool.map(lambda x: x * x, range(100)))
+print("results=%d done=%d squares=%d" % (len(results), stats["done"], sum(squares)))
+PY
+
 pythons=
 [ -x /usr/bin/python3 ] && pythons=/usr/bin/python3
 in_path=$(command -v python3 2>/dev/null) || in_path=
@@ -60,6 +123,13 @@ for python in $pythons; do
     case $pid in *[!0-9]* | '') fail "$python: expected one python process with snag_threads_check.py in its argv, found $pid; processes: $(jq -c '[.processes[] | {pid, argv, exe}]' "py$n.json" | head -c 3000)" ;; esac
 
     note "$python: interpreter pid $pid, $(jqr "py$n.json" '.processes | length') process images in the trace"
+
+    IT_RUN_TIMEOUT=120 snag_run "nest$n.trace" "$python" "$IT_DIR/snag_threads_nesting.py"
+    assert_run_status "snag run $python snag_threads_nesting.py" 0
+    assert_eq "$python snag_threads_nesting.py: stdout under snag" "results=200 done=200 squares=328350" "$(cat run.out)"
+    report_json "nest$n.trace" "nest$n.json"
+    assert_eq "findings on a correct python3 script that nests locks" "[]" \
+        "$(jqr "nest$n.json" '[.findings[] | .message] | tojson')"
 
     # From CPython 3.13 on, threading.Lock is a PyMutex: no semaphore unless contended.
     if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info < (3, 13) else 1)' 2>/dev/null; then

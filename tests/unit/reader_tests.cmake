@@ -33,6 +33,12 @@ target_include_directories(test_stuck_findings PRIVATE ${PROJECT_SOURCE_DIR}/lib
 target_link_libraries(test_stuck_findings PRIVATE snag_reader cmocka)
 add_test(NAME unit_stuck_findings COMMAND test_stuck_findings)
 set_tests_properties(unit_stuck_findings PROPERTIES TIMEOUT 120)
+add_executable(test_lockorder ${SNAG_READER_TESTS_DIR}/test_lockorder.c ${SNAG_READER_TESTS_DIR}/trace_builder.c)
+snag_target_defaults(test_lockorder SANITIZABLE)
+target_include_directories(test_lockorder PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include ${SNAG_READER_TESTS_DIR})
+target_link_libraries(test_lockorder PRIVATE snag_reader cmocka)
+add_test(NAME unit_lockorder COMMAND test_lockorder)
+set_tests_properties(unit_lockorder PROPERTIES TIMEOUT 120)
 
 add_executable(test_text ${SNAG_READER_TESTS_DIR}/test_text.c)
 snag_target_defaults(test_text SANITIZABLE)

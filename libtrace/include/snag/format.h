@@ -213,6 +213,9 @@ enum snag_control_type {
     SNAG_REC_REACQUIRE = 0x09,        /* the same acquisition (type, object, call site) as the last ACQUIRE
                                          or ACQUIRE_SHARED record of classes 1..6 in this chunk: a lock
                                          loop's pair in 16 bytes */
+    SNAG_REC_BY_TRY = 0x0a,           /* the next acquisition record in this chunk (ACQUIRE, ACQUIRE_SHARED or
+                                         REACQUIRE) was made by a successful trylock of a mutex, rwlock or
+                                         spinlock (not sem_trywait: see FORMAT.md) */
 };
 #define SNAG_RECORD_IS_SHORT(type) (((type) & 0xf8u) == 0x08u)
 

@@ -145,13 +145,16 @@ struct snag_event {
     uint32_t process;
     uint8_t object_class;  /* enum snag_object_class */
     uint8_t op;            /* enum snag_op */
-    uint16_t aux;          /* for FAILED, WAKE, ATTRIBUTE, EXIT (see format.h); 0 otherwise */
+    uint16_t aux;          /* for FAILED, WAKE, ATTRIBUTE, EXIT (see format.h); for ACQUIRE and
+                              ACQUIRE_SHARED, SNAG_EVENT_BY_TRY when a try call took it; 0 otherwise */
     uint64_t object;       /* the object's address (thread class: its pthread_t) */
     uint64_t site;         /* the caller's return address, 0 if none */
     uint32_t stack;        /* the stack captured with this very record (a STACK_REF before it), 0 if none:
                               resolve it with snag_trace_stack (snag/stacks.h) and this event's process.
                               Never inherited: a REACQUIRE's copy of its acquisition has 0 */
 };
+
+#define SNAG_EVENT_BY_TRY 1u /* aux of an acquisition made by a try call (it never blocked) */
 
 struct snag_event_cursor;
 /* Every event of the trace in time order (ties: by thread). */
