@@ -48,6 +48,7 @@ set(SNAG_VIEWER_TESTS
   view_bad_trace_exits_3_without_touching_the_terminal 60
   view_terminal_shows_lanes_help_and_quits_cleanly 60
   view_terminal_survives_resizes 60
+  view_terminal_help_scrolls_at_80x24 60
   view_terminal_restores_after_signals 60
   view_terminal_shows_escape_in_thread_name_as_text 60
 )
