@@ -67,6 +67,8 @@ static int help_lines(struct help_screen *screen, struct canvas *canvas, struct 
     LINE(STYLE_NORMAL, " ");
     LINE(STYLE_NORMAL, "The panel beside or under the timeline shows the instant under the cursor:");
     LINE(STYLE_NORMAL, "what each thread holds, what it waits for and who holds that.");
+    LINE(STYLE_NORMAL, " ");
+    LINE(STYLE_NORMAL, "Without colours: snag view --no-color, or NO_COLOR set in the environment.");
 #undef LINE
     return line;
 }
