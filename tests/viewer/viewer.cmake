@@ -43,6 +43,7 @@ set(SNAG_VIEWER_TESTS
   view_dump_steps_through_events_of_one_nanosecond 60
   view_dump_keeps_a_brief_wait_visible_when_zoomed_out 60
   view_dump_panel_names_holders_and_the_deadlock_cycle 60
+  view_dump_panel_names_who_signalled_a_waiting_thread 60
   view_dump_locks_screen_lists_counter_lock 60
   view_dump_escapes_untrusted_text 60
   view_dump_findings_screen_lists_fork_hazard 60
