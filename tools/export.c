@@ -113,22 +113,14 @@ struct exporter {
 
 /* ---- JSON pieces ---- */
 
-/* json.c writes no fixed-point numbers or booleans: such a value is written
- * raw, right after its key. */
-static void json_key_raw(struct json *json, const char *key, const char *text)
-{
-    json_key(json, key);
-    json->after_key = 0;
-    fputs(text, json->out);
-}
-
 /* Trace Event Format times are microseconds; three decimals keep every
  * nanosecond, exactly. */
 static void json_key_microseconds(struct json *json, const char *key, uint64_t ns)
 {
     char text[32];
     snprintf(text, sizeof text, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
-    json_key_raw(json, key, text);
+    json_key(json, key);
+    json_raw(json, text);
 }
 
 static void json_key_string(struct json *json, const char *key, const char *text)
@@ -141,6 +133,12 @@ static void json_key_int(struct json *json, const char *key, int64_t value)
 {
     json_key(json, key);
     json_int(json, value);
+}
+
+static void json_key_bool(struct json *json, const char *key, int value)
+{
+    json_key(json, key);
+    json_bool(json, value);
 }
 
 /* {"name", "cat", "ph", "pid", "tid", "ts": an event, left open for more keys. */
@@ -413,9 +411,9 @@ static void write_hold_begin(struct exporter *x, const struct thread_state *thre
     json_begin_object(&x->json);
     write_lock_args(x, thread, held->lock, held->site, held->op);
     if (held->continued) {
-        json_key_raw(&x->json, "continued", "true");
+        json_key_bool(&x->json, "continued", 1);
     } else {
-        if (held->contended) json_key_raw(&x->json, "contended", "true");
+        if (held->contended) json_key_bool(&x->json, "contended", 1);
         if (held->woken_by.valid)
             json_key_int(&x->json, "woken_by_tid", x->threads[held->woken_by.thread].info->tid);
         if (held->relock) json_key_string(&x->json, "relock", "taken back by a condition wait");
@@ -437,7 +435,7 @@ static void write_hold_end(struct exporter *x, struct thread_state *thread, stru
     if (how != HOLD_RELEASED) {
         json_key(&x->json, "args");
         json_begin_object(&x->json);
-        json_key_raw(&x->json, how == HOLD_CUT ? "continues" : "released", how == HOLD_CUT ? "true" : "false");
+        json_key_bool(&x->json, how == HOLD_CUT ? "continues" : "released", how == HOLD_CUT);
         json_end_object(&x->json);
     }
     json_end_object(&x->json);
