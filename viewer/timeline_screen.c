@@ -1,6 +1,6 @@
 /* The timeline: one lane per thread, grouped by process, time from left to
- * right; each cell is the thread's dominant state in its slice of time, as
- * a glyph and a colour. The state panel shows the instant under the cursor. */
+ * right; each cell is the most telling state the thread was in during its
+ * slice of time (lane_index.h), as a glyph and a colour. The state panel shows the instant under the cursor. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
