@@ -428,6 +428,42 @@ const char *model_lock_label(struct model *model, const struct snag_lock_stats *
     return out;
 }
 
+const char *model_operation_text(uint8_t object_class, uint8_t op, const uint16_t *aux, char *out, size_t size)
+{
+    static const char *const ops[16] = {"init",    "destroy", "acquire", "acquire (read)", "wait",   "wait (read)",
+                                        "failed",  "try: busy", "release", "signal",       "broadcast", "wake",
+                                        "attribute", "start",  "exit",    "create"};
+    const char *name = ops[op & 0xf];
+    if (object_class == SNAG_CLASS_THREAD) {
+        switch (op) {
+        case SNAG_OP_WAIT: name = "join: wait"; break;
+        case SNAG_OP_ACQUIRE: name = "join: done"; break;
+        case SNAG_OP_RELEASE: name = "detach"; break;
+        default: break;
+        }
+    } else if (object_class == SNAG_CLASS_SEM) {
+        if (op == SNAG_OP_RELEASE) name = "post";
+        if (op == SNAG_OP_ACQUIRE) name = "take";
+    }
+    size_t used = (size_t)snprintf(out, size, "%s %s", snag_class_name(object_class), name);
+    if (!aux) return out; /* not known (the lane index keeps no aux) */
+    switch (op) {
+    case SNAG_OP_FAILED:
+        if (*aux == SNAG_AUX_CANCELLED) snprintf(out + used, size - used, ": cancelled");
+        else snprintf(out + used, size - used, ": %s", strerror(*aux));
+        break;
+    case SNAG_OP_WAKE: snprintf(out + used, size - used, " (returned %u)", *aux); break;
+    case SNAG_OP_ATTRIBUTE: snprintf(out + used, size - used, " 0x%x", *aux); break;
+    case SNAG_OP_EXIT: {
+        static const char *const how[] = {"returned", "pthread_exit", "cancelled", "process exit"};
+        snprintf(out + used, size - used, " (%s)", *aux < 4 ? how[*aux] : "?");
+        break;
+    }
+    default: break;
+    }
+    return out;
+}
+
 char *model_time_text(uint64_t ns, char *out, size_t size)
 {
     return snag_text_duration(ns, out, size);

@@ -117,6 +117,9 @@ char *model_lane_label(const struct model *model, uint32_t lane, char *out, size
 char *model_process_label(const struct model *model, uint32_t process, char *out, size_t size);
 const char *model_lock_label(struct model *model, const struct snag_lock_stats *lock, char *out, size_t size);
 const char *model_site_text(struct model *model, uint32_t process, uint64_t site, char *out, size_t size);
+/* "mutex acquire", "sem post", "cond wake (returned 0)": an operation on an
+ * object of a class; aux (FAILED, WAKE, ATTRIBUTE, EXIT) NULL when not known. */
+const char *model_operation_text(uint8_t object_class, uint8_t op, const uint16_t *aux, char *out, size_t size);
 /* Time as "12.3 ms". */
 char *model_time_text(uint64_t ns, char *out, size_t size);
 

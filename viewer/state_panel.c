@@ -199,6 +199,17 @@ static void describe_signaller(struct model *model, const struct lane_snapshot *
                   gave_up ? " (as far as searched)" : "");
 }
 
+/* The selected thread's last event at or before the cursor. */
+static void describe_last_event(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
+{
+    const struct view_object *object = object_table_at(model->objects, snapshot->last_event.object);
+    char operation[128], ago[32];
+    if (!snapshot->has_event || !object) return;
+    model_operation_text(object->object_class, snapshot->last_event.op, NULL, operation, sizeof operation);
+    snprintf(out, size, "  last event: %s on %s, %s ago", operation, model_object_label(model, snapshot->last_event.object),
+             model_time_text(model->cursor_ns - snapshot->last_event.time_ns, ago, sizeof ago));
+}
+
 static void describe_holds(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
 {
     size_t used = (size_t)snprintf(out, size, "  holds ");
@@ -264,15 +275,17 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
             running++;
             continue;
         }
-        char wait[1024] = "", holds[1024] = "", signaller[512] = "";
+        char wait[1024] = "", holds[1024] = "", signaller[512] = "", last[1024] = "";
         if (snapshot->state >= LANE_WAIT_COND) describe_wait(model, snapshots, &holders, lane, wait, sizeof wait);
         if (snapshot->held_count || snapshot->held_unlisted) describe_holds(model, snapshot, holds, sizeof holds);
         /* the selected thread in full: who could have woken it */
         if (lane == model->selected_lane && (snapshot->state == LANE_WAIT_COND || snapshot->state == LANE_WAIT_SEM))
             describe_signaller(model, snapshot, signaller, sizeof signaller);
+        if (lane == model->selected_lane) describe_last_event(model, snapshot, last, sizeof last);
         int needed = 1 + (wait[0] ? put_wrapped(&writer, wait, STYLE_NORMAL, 0) : 0) +
                      (signaller[0] ? put_wrapped(&writer, signaller, STYLE_NORMAL, 0) : 0) +
-                     (holds[0] ? put_wrapped(&writer, holds, STYLE_NORMAL, 0) : 0);
+                     (holds[0] ? put_wrapped(&writer, holds, STYLE_NORMAL, 0) : 0) +
+                     (last[0] ? put_wrapped(&writer, last, STYLE_DIM, 0) : 0);
         if (writer.line + needed > area.height - reserved) {
             hidden++;
             continue;
@@ -286,6 +299,7 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
         if (wait[0]) put_wrapped(&writer, wait, STYLE_NORMAL, 1);
         if (signaller[0]) put_wrapped(&writer, signaller, STYLE_NORMAL, 1);
         if (holds[0]) put_wrapped(&writer, holds, STYLE_NORMAL, 1);
+        if (last[0]) put_wrapped(&writer, last, STYLE_DIM, 1);
     }
     if (reserved && (y = next_line(&writer)) >= 0) {
         size_t used = (size_t)snprintf(line, sizeof line, "%zu running, %zu not alive", running, dead);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # For the selected thread waiting on a condition variable or a semaphore,
 # the state panel says who last signalled, broadcast or posted it since the
-# wait began, or that nobody did (gen_trace.c "signals").
+# wait began, or that nobody did, and its last event (gen_trace.c "signals").
 . "$(dirname "$0")/viewer_lib.sh"
 
 "$GEN_TRACE" signals sig >/dev/null || fail "gen_trace signals failed"
@@ -26,3 +26,9 @@ assert_file_has sem_early.txt "  not posted since it began waiting" "no post yet
 view_dump idle.txt --size 100x40 --at 3000 --lane 2 sig
 assert_file_has idle.txt "5002 idle: waiting on a condvar" "the idle thread"
 assert_file_has idle.txt "  not signalled since it began waiting" "signals of another condvar do not count"
+
+# The selected thread's last event at the cursor, running or not.
+view_dump producer.txt --size 100x40 --at 2000 --lane 1 sig
+assert_file_has producer.txt "5001 producer: running" "the selected running thread is listed"
+assert_file_has producer.txt "  last event: cond broadcast on cond first used at 0x401010, 500 ns ago" "its last event"
+assert_eq "only the selected thread's last event" 1 "$(grep -c 'last event:' producer.txt)"
