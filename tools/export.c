@@ -6,7 +6,9 @@
  * (ph "B" then "E"); lock waits, and condvar, semaphore, barrier and join
  * waits, are complete slices (ph "X"); a flow arrow (ph "s" then "f") goes
  * from the hold whose release handed a lock over to the hold of the waiter
- * that got it; a process's end is an instant event (ph "i").
+ * that got it, and from a condition signal or broadcast, or a semaphore
+ * post (each a zero-length slice, written when a wait it ended needs it),
+ * to the wait it ended; a process's end is an instant event (ph "i").
  *
  * Streamed: the events are walked once in time order and written as they
  * come (a complete slice when it ends: importers sort by ts), so memory
@@ -34,14 +36,17 @@
 #define LABEL_SIZE 512
 #define NAME_SIZE (LABEL_SIZE + 64)
 
-/* A release of a lock: what a later contended acquisition by another
- * thread is paired with. */
+/* A release of a lock (or a condition signal, a semaphore post): what a
+ * later contended acquisition (or wake) by another thread is paired with. */
 struct release {
     bool valid;
-    bool has_slice;          /* it ended a hold slice (a semaphore post does not) */
+    bool has_slice;          /* it ended a hold slice (a post or a signal does not) */
+    bool anchored;           /* a post or signal: its zero-length slice was written */
+    uint8_t op;              /* SNAG_OP_RELEASE, SIGNAL or BROADCAST */
     uint32_t thread;
     uint64_t slice_start_ns; /* start of that slice, or of its last part */
     uint64_t ns;
+    uint64_t site;
 };
 
 /* One lock-like object (an instance of it: re-initialising an address makes
@@ -116,22 +121,14 @@ struct exporter {
 
 /* ---- JSON pieces ---- */
 
-/* json.c writes no fixed-point numbers or booleans: such a value is written
- * raw, right after its key. */
-static void json_key_raw(struct json *json, const char *key, const char *text)
-{
-    json_key(json, key);
-    json->after_key = 0;
-    fputs(text, json->out);
-}
-
 /* Trace Event Format times are microseconds; three decimals keep every
  * nanosecond, exactly. */
 static void json_key_microseconds(struct json *json, const char *key, uint64_t ns)
 {
     char text[32];
     snprintf(text, sizeof text, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
-    json_key_raw(json, key, text);
+    json_key(json, key);
+    json_raw(json, text);
 }
 
 static void json_key_string(struct json *json, const char *key, const char *text)
@@ -144,6 +141,12 @@ static void json_key_int(struct json *json, const char *key, int64_t value)
 {
     json_key(json, key);
     json_int(json, value);
+}
+
+static void json_key_bool(struct json *json, const char *key, int value)
+{
+    json_key(json, key);
+    json_bool(json, value);
 }
 
 /* {"name", "cat", "ph", "pid", "tid", "ts": an event, left open for more keys. */
@@ -289,10 +292,11 @@ static struct release releaser_for(const struct lock_entry *lock, uint32_t threa
 }
 
 static void remember_release(struct lock_entry *lock, uint32_t thread, bool has_slice, uint64_t slice_start_ns,
-                             uint64_t ns)
+                             const struct snag_event *event)
 {
     if (lock->latest.valid && lock->latest.thread != thread) lock->latest_other = lock->latest;
-    lock->latest = (struct release){true, has_slice, thread, slice_start_ns, ns};
+    lock->latest = (struct release){.valid = true, .has_slice = has_slice, .op = event->op, .thread = thread,
+                                    .slice_start_ns = slice_start_ns, .ns = event->time_ns, .site = event->site};
 }
 
 /* Perfetto binds a flow event to the slice on top of its track's stack when
@@ -321,6 +325,39 @@ static void write_flow(struct exporter *x, struct lock_entry *lock, const struct
     json_end_object(&x->json);
     event_begin(x, "f", name, category, to->pid, to->info->tid, just_inside(start_ns, end_ns));
     json_key_string(&x->json, "bp", "e"); /* bind to the enclosing slice, not the next one */
+    json_key(&x->json, "id");
+    json_uint(&x->json, id);
+    json_end_object(&x->json);
+}
+
+/* The arrow from a condition signal or broadcast, or a semaphore post, to
+ * the wait [start, end] it ended. The signal or post becomes a zero-length
+ * slice on its thread's track, once, for the arrows to start from. */
+static void write_wake_flow(struct exporter *x, struct lock_entry *lock, const struct release *from,
+                            const struct thread_state *to, uint64_t start_ns, uint64_t end_ns)
+{
+    char name[NAME_SIZE];
+    const char *label = lock_label(x, lock), *category = snag_class_name(lock->stats->object_class);
+    const struct thread_state *source = &x->threads[from->thread];
+    struct release *stored = lock->latest.ns == from->ns && lock->latest.thread == from->thread ? &lock->latest
+                                                                                                  : &lock->latest_other;
+    if (!stored->anchored) {
+        stored->anchored = true;
+        const char *what = from->op == SNAG_OP_SIGNAL ? "signal" : from->op == SNAG_OP_BROADCAST ? "broadcast" : "post";
+        snprintf(name, sizeof name, "%s: %s", what, label);
+        slice_begin(x, name, category, source, from->ns, from->ns);
+        write_lock_args(x, source, lock, from->site, from->op);
+        slice_end(x);
+    }
+    snprintf(name, sizeof name, "wake: %s", label);
+    uint64_t id = ++x->flow_count;
+    event_begin(x, "s", name, category, source->pid, source->info->tid, from->ns);
+    json_key(&x->json, "id");
+    json_uint(&x->json, id);
+    json_end_object(&x->json);
+    /* just before the wait's end: the wait is still the slice on top there */
+    event_begin(x, "f", name, category, to->pid, to->info->tid, end_ns > start_ns ? end_ns - 1 : start_ns);
+    json_key_string(&x->json, "bp", "e");
     json_key(&x->json, "id");
     json_uint(&x->json, id);
     json_end_object(&x->json);
@@ -422,9 +459,9 @@ static void write_hold_begin(struct exporter *x, const struct thread_state *thre
     json_begin_object(&x->json);
     write_lock_args(x, thread, held->lock, held->site, held->op);
     if (held->continued) {
-        json_key_raw(&x->json, "continued", "true");
+        json_key_bool(&x->json, "continued", 1);
     } else {
-        if (held->contended) json_key_raw(&x->json, "contended", "true");
+        if (held->contended) json_key_bool(&x->json, "contended", 1);
         if (held->woken_by.valid)
             json_key_int(&x->json, "woken_by_tid", x->threads[held->woken_by.thread].info->tid);
         if (held->relock) json_key_string(&x->json, "relock", "taken back by a condition wait");
@@ -446,7 +483,7 @@ static void write_hold_end(struct exporter *x, struct thread_state *thread, stru
     if (how != HOLD_RELEASED) {
         json_key(&x->json, "args");
         json_begin_object(&x->json);
-        json_key_raw(&x->json, how == HOLD_CUT ? "continues" : "released", how == HOLD_CUT ? "true" : "false");
+        json_key_bool(&x->json, how == HOLD_CUT ? "continues" : "released", how == HOLD_CUT);
         json_end_object(&x->json);
     }
     json_end_object(&x->json);
@@ -493,7 +530,7 @@ static void release(struct exporter *x, struct thread_state *thread, struct lock
 {
     uint8_t object_class = lock->stats->object_class;
     if (object_class == SNAG_CLASS_SEM) { /* a post: semaphores have waits, not holds */
-        remember_release(lock, thread->info->index, false, event->time_ns, event->time_ns);
+        remember_release(lock, thread->info->index, false, event->time_ns, event);
         return;
     }
     if (!draws_holds(object_class)) return;
@@ -511,7 +548,7 @@ static void release(struct exporter *x, struct thread_state *thread, struct lock
     /* An arrow binds to the slice on top of the track just after its start
      * (see just_inside); when that is a part nested in this one from the
      * same instant, the arrow starts from this lock's first part instead. */
-    remember_release(lock, thread->info->index, true, held->shares_start ? held->first_ns : held->since_ns, now_ns);
+    remember_release(lock, thread->info->index, true, held->shares_start ? held->first_ns : held->since_ns, event);
     memmove(held, held + 1, (thread->held_count - index - 1) * sizeof *held);
     thread->held_count--;
     for (size_t above = index; above < thread->held_count; above++) {
@@ -571,17 +608,31 @@ static void handle_event(struct exporter *x, const struct snag_event *recorded)
         bool contended = thread->wait.active;
         struct release woken_by = {0};
         if (contended) {
+            uint64_t since_ns = thread->wait.since_ns;
             woken_by = releaser_for(lock, thread->info->index);
             end_wait(x, thread, event->time_ns, "acquired", &woken_by);
+            /* a semaphore wait: from the post that let it through, if posted while it waited */
+            if (event->object_class == SNAG_CLASS_SEM && woken_by.valid && woken_by.ns >= since_ns)
+                write_wake_flow(x, lock, &woken_by, thread, since_ns, event->time_ns);
         }
         if (draws_holds(event->object_class))
             begin_hold(x, thread, lock, event, contended && !relock, relock, &woken_by);
         break;
     }
     case SNAG_OP_WAKE:
-        if (thread->wait.active) end_wait(x, thread, event->time_ns, "woke", NULL);
+        if (thread->wait.active) {
+            /* a condition wait: from the latest signal or broadcast by another thread while it waited */
+            uint64_t since_ns = thread->wait.since_ns;
+            struct release woken_by = {0};
+            if (event->object_class == SNAG_CLASS_COND) woken_by = releaser_for(lock, thread->info->index);
+            bool signalled = woken_by.valid && woken_by.ns >= since_ns;
+            end_wait(x, thread, event->time_ns, "woke", signalled ? &woken_by : NULL);
+            if (signalled) write_wake_flow(x, lock, &woken_by, thread, since_ns, event->time_ns);
+        }
         thread->after_cond_wake = event->object_class == SNAG_CLASS_COND;
         break;
+    case SNAG_OP_SIGNAL:
+    case SNAG_OP_BROADCAST: remember_release(lock, thread->info->index, false, event->time_ns, event); break;
     case SNAG_OP_FAILED:
         if (thread->wait.active) {
             char outcome[128];
@@ -715,7 +766,7 @@ static void write_opencl_call(struct exporter *x, const struct snag_opencl_log *
         json_key(&x->json, "bytes");
         json_uint(&x->json, call->bytes);
     }
-    if (call->flags & SNAG_OPENCL_BLOCKING) json_key_raw(&x->json, "blocking", "true");
+    if (call->flags & SNAG_OPENCL_BLOCKING) json_key_bool(&x->json, "blocking", 1);
     if (command && command->kernel) json_key_string(&x->json, "kernel", command->kernel);
     if (call->work_dim) {
         char sizes[128];

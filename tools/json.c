@@ -96,3 +96,15 @@ void json_null(struct json *json)
     separate(json);
     fputs("null", json->out);
 }
+
+void json_bool(struct json *json, int value)
+{
+    separate(json);
+    fputs(value ? "true" : "false", json->out);
+}
+
+void json_raw(struct json *json, const char *text)
+{
+    separate(json);
+    fputs(text, json->out);
+}

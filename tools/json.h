@@ -23,5 +23,9 @@ void json_string(struct json *json, const char *text);
 void json_uint(struct json *json, uint64_t value);
 void json_int(struct json *json, int64_t value);
 void json_null(struct json *json);
+void json_bool(struct json *json, int value);
+/* A value written as is: the caller makes sure it is valid JSON (a number in
+ * a form the other writers do not produce, such as fixed-point). */
+void json_raw(struct json *json, const char *text);
 
 #endif

@@ -35,37 +35,7 @@ static char *precise_time(uint64_t ns, char *out, size_t size)
 
 static const char *event_name(const struct snag_event *event, char *out, size_t size)
 {
-    static const char *const ops[16] = {"init",    "destroy", "acquire", "acquire (read)", "wait",   "wait (read)",
-                                        "failed",  "try: busy", "release", "signal",       "broadcast", "wake",
-                                        "attribute", "start",  "exit",    "create"};
-    const char *op = ops[event->op & 0xf];
-    if (event->object_class == SNAG_CLASS_THREAD) {
-        switch (event->op) {
-        case SNAG_OP_WAIT: op = "join: wait"; break;
-        case SNAG_OP_ACQUIRE: op = "join: done"; break;
-        case SNAG_OP_RELEASE: op = "detach"; break;
-        default: break;
-        }
-    } else if (event->object_class == SNAG_CLASS_SEM) {
-        if (event->op == SNAG_OP_RELEASE) op = "post";
-        if (event->op == SNAG_OP_ACQUIRE) op = "take";
-    }
-    size_t used = (size_t)snprintf(out, size, "%s %s", snag_class_name(event->object_class), op);
-    switch (event->op) {
-    case SNAG_OP_FAILED:
-        if (event->aux == SNAG_AUX_CANCELLED) snprintf(out + used, size - used, ": cancelled");
-        else snprintf(out + used, size - used, ": %s", strerror(event->aux));
-        break;
-    case SNAG_OP_WAKE: snprintf(out + used, size - used, " (returned %u)", event->aux); break;
-    case SNAG_OP_ATTRIBUTE: snprintf(out + used, size - used, " 0x%x", event->aux); break;
-    case SNAG_OP_EXIT: {
-        static const char *const how[] = {"returned", "pthread_exit", "cancelled", "process exit"};
-        snprintf(out + used, size - used, " (%s)", event->aux < 4 ? how[event->aux] : "?");
-        break;
-    }
-    default: break;
-    }
-    return out;
+    return model_operation_text(event->object_class, event->op, &event->aux, out, size);
 }
 
 /* Makes sure the lane's events [first, first + count) are read from the

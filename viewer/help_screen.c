@@ -14,7 +14,8 @@ struct help_screen {
 
 static const struct key_binding help_bindings[] = {
     {"Esc ?", "back", 1},
-    {"j/k", "scroll", 1},
+    {"j/k PgUp/PgDn", "scroll", 1},
+    {"g/G Home/End", "top, bottom", 0},
     {NULL, NULL, 0},
 };
 
@@ -43,7 +44,7 @@ static int help_lines(struct help_screen *screen, struct canvas *canvas, struct 
             LINE(STYLE_NORMAL, "  %-14s %s", binding->keys, binding->what);
     }
     LINE(STYLE_NORMAL, " ");
-    LINE(STYLE_HEADER, "Timeline cells: each thread's dominant state in that slice of time");
+    LINE(STYLE_HEADER, "Timeline cells: the most telling state of each thread in that slice, however brief");
     for (int state = 0; state < LANE_STATES; state++) {
         int y = area.y + line - screen->first_line;
         if (canvas && y >= area.y && y < area.y + area.height) {
@@ -66,6 +67,8 @@ static int help_lines(struct help_screen *screen, struct canvas *canvas, struct 
     LINE(STYLE_NORMAL, " ");
     LINE(STYLE_NORMAL, "The panel beside or under the timeline shows the instant under the cursor:");
     LINE(STYLE_NORMAL, "what each thread holds, what it waits for and who holds that.");
+    LINE(STYLE_NORMAL, " ");
+    LINE(STYLE_NORMAL, "Without colours: snag view --no-color, or NO_COLOR set in the environment.");
 #undef LINE
     return line;
 }
@@ -73,11 +76,19 @@ static int help_lines(struct help_screen *screen, struct canvas *canvas, struct 
 static void help_draw(struct screen *base, struct canvas *canvas, struct rect area)
 {
     struct help_screen *screen = (struct help_screen *)base;
-    screen->visible = area.height;
     screen->line_count = help_lines(screen, NULL, area);
-    if (screen->first_line > screen->line_count - area.height)
-        screen->first_line = screen->line_count > area.height ? screen->line_count - area.height : 0;
-    help_lines(screen, canvas, area);
+    /* Taller than the screen: the last line says where the view is and how to scroll. */
+    int scrolls = screen->line_count > area.height && area.height > 1;
+    struct rect text = area;
+    if (scrolls) text.height--;
+    screen->visible = text.height;
+    if (screen->first_line > screen->line_count - text.height)
+        screen->first_line = screen->line_count > text.height ? screen->line_count - text.height : 0;
+    help_lines(screen, canvas, text);
+    if (scrolls)
+        canvas_printf(canvas, area.x, area.y + text.height, area.width, STYLE_DIM,
+                      "-- lines %d-%d of %d: j/k, arrows, PgUp/PgDn, g/G to scroll --", screen->first_line + 1,
+                      screen->first_line + text.height, screen->line_count);
 }
 
 static struct key_outcome help_handle(struct screen *base, const struct input *input)
@@ -95,6 +106,10 @@ static struct key_outcome help_handle(struct screen *base, const struct input *i
         screen->first_line -= screen->visible > 1 ? screen->visible - 1 : 1;
         if (screen->first_line < 0) screen->first_line = 0;
         break;
+    case 'g':
+    case VK_HOME: screen->first_line = 0; break;
+    case 'G':
+    case VK_END: screen->first_line = screen->line_count; break; /* the drawing stops at the last line */
     case '?':
     case VK_F1:
     case VK_ENTER: return key_outcome(KEY_BACK);

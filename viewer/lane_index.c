@@ -822,6 +822,33 @@ int lane_index_event_before(const struct lane_index *index, uint32_t lane_number
     return 0;
 }
 
+int lane_index_last_on_object(const struct lane_index *index, uint32_t lane_number, uint32_t object, unsigned ops,
+                              uint64_t from_ns, uint64_t to_ns, uint64_t max_events, struct lane_event *event)
+{
+    if (lane_number >= index->lane_count) return 0;
+    const struct lane *lane = &index->lanes[lane_number];
+    uint64_t decoded = 0;
+    /* Block by block backwards from the one holding to_ns, until a match or from_ns. */
+    for (size_t checkpoint = checkpoints_before(lane, to_ns, true); checkpoint > 0; checkpoint--) {
+        if (decoded >= max_events) return -1;
+        struct decoder decoder;
+        decoder_start(&decoder, lane, checkpoint - 1);
+        struct lane_event candidate;
+        int found = 0;
+        for (int count = 0; count < LANE_BLOCK && decoder_next(&decoder, &candidate) && candidate.time_ns <= to_ns;
+             count++) {
+            decoded++;
+            if (candidate.time_ns >= from_ns && candidate.object == object && (ops >> candidate.op & 1)) {
+                *event = candidate;
+                found = 1;
+            }
+        }
+        if (found) return 1;
+        if (lane->checkpoints[checkpoint - 1].first_time < from_ns) return 0;
+    }
+    return 0;
+}
+
 int lane_index_next_event(const struct lane_index *index, uint32_t lane_number, uint64_t after_ns, unsigned ops,
                           struct lane_event *event)
 {

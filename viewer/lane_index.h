@@ -105,6 +105,12 @@ int lane_index_event_from(const struct lane_index *index, uint32_t lane, uint64_
 int lane_index_event_before(const struct lane_index *index, uint32_t lane, uint64_t at_ns, uint64_t before_ordinal,
                             unsigned ops, struct lane_event *event);
 
+/* The lane's last event on `object` with an operation in `ops` within
+ * [from_ns, to_ns]: 1, 0 if there is none, -1 if none among the last
+ * max_events events decoded (the search gave up: it stays cheap). */
+int lane_index_last_on_object(const struct lane_index *index, uint32_t lane, uint32_t object, unsigned ops,
+                              uint64_t from_ns, uint64_t to_ns, uint64_t max_events, struct lane_event *event);
+
 /* The lane's state at `at_ns`. 0, or -1 when out of memory. */
 int lane_index_snapshot(const struct lane_index *index, uint32_t lane, uint64_t at_ns, struct lane_snapshot *snapshot);
 

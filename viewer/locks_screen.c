@@ -27,6 +27,9 @@ static const struct key_binding locks_bindings[] = {
     {"j/k", "select", 1},
     {"Enter", "call sites, mark", 1},
     {"w h a c", "sort", 1},
+    {"/ n/N", "search", 1},
+    {"/", "search locks by label (Enter: first match)", 0},
+    {"n/N", "next/previous lock matching the search", 0},
     {"w", "sort by total wait time", 0},
     {"h", "sort by total hold time", 0},
     {"a", "sort by acquisitions", 0},
@@ -193,6 +196,22 @@ static void locks_draw(struct screen *base, struct canvas *canvas, struct rect a
     }
 }
 
+/* Selects the next (direction > 0), previous (< 0) lock whose label
+ * matches the search, wrapping around, or the first from the selected one
+ * on (0). 1 if found. */
+static int find_lock(struct locks_screen *screen, int direction)
+{
+    for (size_t step = direction == 0 ? 0 : 1; step <= screen->count; step++) {
+        size_t position = direction < 0 ? (screen->selected + screen->count - step % screen->count) % screen->count
+                                        : (screen->selected + step) % screen->count;
+        if (model_text_matches(screen->base.model, label_of(screen, screen->order[position]))) {
+            screen->selected = position;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static struct key_outcome locks_handle(struct screen *base, const struct input *input)
 {
     struct locks_screen *screen = (struct locks_screen *)base;
@@ -220,6 +239,13 @@ static struct key_outcome locks_handle(struct screen *base, const struct input *
     case 'a': sort_by(screen, SORT_ACQUISITIONS); break;
     case 'c': sort_by(screen, SORT_CONTENTION); break;
     case 'u': model_set_mark(model, OBJECT_NONE); break;
+    case 'n':
+    case 'N':
+    case VK_SEARCH:
+        if (!model->search[0]) snprintf(base->message, sizeof base->message, "no search: / to search locks");
+        else if (!find_lock(screen, input->key == 'n' ? 1 : input->key == 'N' ? -1 : 0))
+            snprintf(base->message, sizeof base->message, "no lock matches the search");
+        break;
     case VK_ENTER: {
         const struct snag_lock_stats *lock = snag_lockstats_lock(model_lockstats(model), screen->order[screen->selected]);
         uint32_t object = model_lock_object(model, lock);
@@ -255,6 +281,7 @@ static const struct screen_class locks_class = {
     .handle = locks_handle,
     .destroy = locks_destroy,
     .bindings = locks_bindings,
+    .searches = 1,
 };
 
 struct screen *locks_screen_new(struct model *model)

@@ -14,6 +14,22 @@
 /* Replay starts by crossing the visible range in this many seconds. */
 #define PLAY_SECONDS_PER_VIEW 10
 
+/* The timeline's rows: a line per process with a shown lane, then its shown lanes. */
+static void lay_out_rows(struct model *model)
+{
+    model->row_count = 0;
+    for (size_t process = 0; process < snag_trace_process_count(model->trace); process++) {
+        const struct snag_process_info *info = snag_trace_process(model->trace, process);
+        int header = 0;
+        for (uint32_t thread = 0; thread < info->thread_count; thread++) {
+            if (!model_lane_shown(model, info->first_thread + thread)) continue;
+            if (!header++) model->rows[model->row_count++] = (struct model_row){1, (uint32_t)process};
+            model->rows[model->row_count++] = (struct model_row){0, info->first_thread + thread};
+        }
+    }
+    model->first_row = 0;
+}
+
 struct model *model_open(const char *path, char *error, size_t error_size)
 {
     struct model *model = calloc(1, sizeof *model);
@@ -47,12 +63,7 @@ struct model *model_open(const char *path, char *error, size_t error_size)
         model_free(model);
         return NULL;
     }
-    for (size_t process = 0; process < processes; process++) {
-        const struct snag_process_info *info = snag_trace_process(model->trace, process);
-        model->rows[model->row_count++] = (struct model_row){1, (uint32_t)process};
-        for (uint32_t thread = 0; thread < info->thread_count; thread++)
-            model->rows[model->row_count++] = (struct model_row){0, info->first_thread + thread};
-    }
+    lay_out_rows(model);
     model->ns_per_column = 1;
     model->view_columns = 1;
     model->fit_pending = 1;
@@ -196,11 +207,81 @@ void model_select_lane(struct model *model, uint32_t lane)
 
 void model_move_lane(struct model *model, long delta)
 {
-    long lanes = (long)model_lane_count(model);
-    long lane = (long)model->selected_lane + delta;
-    if (lane >= lanes) lane = lanes - 1;
-    if (lane < 0) lane = 0;
+    /* lanes are numbered in the timeline's order: step over the hidden ones */
+    long lanes = (long)model_lane_count(model), lane = (long)model->selected_lane, step = delta < 0 ? -1 : 1;
+    for (long moved = 0, at = lane + step; moved < (delta < 0 ? -delta : delta) && at >= 0 && at < lanes; at += step)
+        if (model_lane_shown(model, (uint32_t)at)) {
+            lane = at;
+            moved++;
+        }
     model->selected_lane = (uint32_t)lane;
+}
+
+int model_text_matches(const struct model *model, const char *text)
+{
+    return model->search[0] && strcasestr(text, model->search) != NULL;
+}
+
+int model_lane_matches(const struct model *model, uint32_t lane)
+{
+    char label[512];
+    return model_text_matches(model, model_lane_label(model, lane, label, sizeof label));
+}
+
+int model_lane_shown(const struct model *model, uint32_t lane)
+{
+    switch (model->filter) {
+    case FILTER_MATCHES: return model_lane_matches(model, lane);
+    case FILTER_PROCESS: return model_thread(model, lane)->process == model->filter_process;
+    default: return 1;
+    }
+}
+
+size_t model_shown_lane_count(const struct model *model)
+{
+    size_t shown = 0;
+    for (uint32_t lane = 0; lane < model_lane_count(model); lane++) shown += model_lane_shown(model, lane) != 0;
+    return shown;
+}
+
+int model_set_filter(struct model *model, enum model_filter filter)
+{
+    enum model_filter before = model->filter;
+    uint32_t before_process = model->filter_process;
+    model->filter = filter;
+    if (model_lane_count(model)) model->filter_process = model_thread(model, model->selected_lane)->process;
+    if (!model_shown_lane_count(model)) {
+        model->filter = before;
+        model->filter_process = before_process;
+        return 0;
+    }
+    lay_out_rows(model);
+    if (!model_lane_shown(model, model->selected_lane)) {
+        model->selected_lane = 0;
+        model_move_lane(model, model_lane_shown(model, 0) ? 0 : 1);
+    }
+    return 1;
+}
+
+void model_set_search(struct model *model, const char *search)
+{
+    snprintf(model->search, sizeof model->search, "%s", search);
+    /* a filter by matches that would show nothing is lifted */
+    if (model->filter == FILTER_MATCHES && !model_set_filter(model, FILTER_MATCHES)) model_set_filter(model, FILTER_NONE);
+}
+
+int model_find_lane(struct model *model, int direction)
+{
+    long lanes = (long)model_lane_count(model);
+    for (long step = direction == 0 ? 0 : 1; lanes > 0 && step <= lanes; step++) {
+        long lane = ((long)model->selected_lane + (direction < 0 ? -step : step)) % lanes;
+        if (lane < 0) lane += lanes;
+        if (model_lane_shown(model, (uint32_t)lane) && model_lane_matches(model, (uint32_t)lane)) {
+            model->selected_lane = (uint32_t)lane;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The lane's nearest event beyond the cursor's position in (time, lane,
@@ -344,6 +425,42 @@ const char *model_lock_label(struct model *model, const struct snag_lock_stats *
     struct snag_names *names = model_names(model);
     if (names) return snag_names_lock_label(names, lock, out, size);
     snprintf(out, size, "%s at 0x%" PRIx64, snag_class_name(lock->object_class), lock->address);
+    return out;
+}
+
+const char *model_operation_text(uint8_t object_class, uint8_t op, const uint16_t *aux, char *out, size_t size)
+{
+    static const char *const ops[16] = {"init",    "destroy", "acquire", "acquire (read)", "wait",   "wait (read)",
+                                        "failed",  "try: busy", "release", "signal",       "broadcast", "wake",
+                                        "attribute", "start",  "exit",    "create"};
+    const char *name = ops[op & 0xf];
+    if (object_class == SNAG_CLASS_THREAD) {
+        switch (op) {
+        case SNAG_OP_WAIT: name = "join: wait"; break;
+        case SNAG_OP_ACQUIRE: name = "join: done"; break;
+        case SNAG_OP_RELEASE: name = "detach"; break;
+        default: break;
+        }
+    } else if (object_class == SNAG_CLASS_SEM) {
+        if (op == SNAG_OP_RELEASE) name = "post";
+        if (op == SNAG_OP_ACQUIRE) name = "take";
+    }
+    size_t used = (size_t)snprintf(out, size, "%s %s", snag_class_name(object_class), name);
+    if (!aux) return out; /* not known (the lane index keeps no aux) */
+    switch (op) {
+    case SNAG_OP_FAILED:
+        if (*aux == SNAG_AUX_CANCELLED) snprintf(out + used, size - used, ": cancelled");
+        else snprintf(out + used, size - used, ": %s", strerror(*aux));
+        break;
+    case SNAG_OP_WAKE: snprintf(out + used, size - used, " (returned %u)", *aux); break;
+    case SNAG_OP_ATTRIBUTE: snprintf(out + used, size - used, " 0x%x", *aux); break;
+    case SNAG_OP_EXIT: {
+        static const char *const how[] = {"returned", "pthread_exit", "cancelled", "process exit"};
+        snprintf(out + used, size - used, " (%s)", *aux < 4 ? how[*aux] : "?");
+        break;
+    }
+    default: break;
+    }
     return out;
 }
 

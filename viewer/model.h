@@ -19,6 +19,13 @@ struct model_row {
     uint32_t index; /* process index, or thread (= lane) index */
 };
 
+/* Which lanes the timeline shows. */
+enum model_filter {
+    FILTER_NONE,
+    FILTER_MATCHES, /* lanes matching the search */
+    FILTER_PROCESS, /* lanes of one process */
+};
+
 struct model {
     char *path;
     struct snag_trace *trace;
@@ -39,6 +46,10 @@ struct model {
     int fit_pending;     /* fit the whole trace once the width is known */
     uint32_t selected_lane;
     size_t first_row;    /* the timeline's vertical scroll */
+
+    char search[128];    /* what `/` looks for ("" none): in lane labels and lock labels, ignoring case */
+    enum model_filter filter;
+    uint32_t filter_process;
 
     int playing;
     uint64_t play_ns_per_second; /* trace time per second of wall time */
@@ -72,7 +83,22 @@ void model_pan(struct model *model, long columns);
 uint64_t model_view_end_ns(const struct model *model);
 
 void model_select_lane(struct model *model, uint32_t lane);
+/* Moves the selection `delta` shown lanes down (up if negative). */
 void model_move_lane(struct model *model, long delta);
+
+/* Search: 1 when `text` contains the search (ignoring case); 0 without a search. */
+int model_text_matches(const struct model *model, const char *text);
+/* Sets the search (a filter by matches follows it). */
+void model_set_search(struct model *model, const char *search);
+int model_lane_matches(const struct model *model, uint32_t lane);
+/* Selects the next (direction > 0), previous (< 0) shown lane that matches,
+ * wrapping around, or the first from the selected one on (0). 1 if found. */
+int model_find_lane(struct model *model, int direction);
+/* Shows only some lanes (FILTER_PROCESS: the selected lane's process). 1,
+ * or 0 when no lane would be left (then nothing changes). */
+int model_set_filter(struct model *model, enum model_filter filter);
+int model_lane_shown(const struct model *model, uint32_t lane);
+size_t model_shown_lane_count(const struct model *model);
 /* Moves the cursor to the next (direction > 0) or previous event on the
  * selected lane (of the operations in ops: LANE_OPS_ALL, LANE_OPS_WAITS) /
  * on any lane, in (time, lane, ordinal) order: events of one nanosecond are
@@ -93,6 +119,9 @@ char *model_lane_label(const struct model *model, uint32_t lane, char *out, size
 char *model_process_label(const struct model *model, uint32_t process, char *out, size_t size);
 const char *model_lock_label(struct model *model, const struct snag_lock_stats *lock, char *out, size_t size);
 const char *model_site_text(struct model *model, uint32_t process, uint64_t site, char *out, size_t size);
+/* "mutex acquire", "sem post", "cond wake (returned 0)": an operation on an
+ * object of a class; aux (FAILED, WAKE, ATTRIBUTE, EXIT) NULL when not known. */
+const char *model_operation_text(uint8_t object_class, uint8_t op, const uint16_t *aux, char *out, size_t size);
 /* Time as "12.3 ms". */
 char *model_time_text(uint64_t ns, char *out, size_t size);
 

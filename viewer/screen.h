@@ -27,6 +27,7 @@ enum view_key {
     VK_F1,
     VK_RESIZE,
     VK_MOUSE, /* a click or wheel step at (x, y) */
+    VK_SEARCH, /* a search was just entered (model->search): go to its first match */
 };
 
 struct input {
@@ -69,6 +70,7 @@ struct screen_class {
     struct key_outcome (*handle)(struct screen *screen, const struct input *input);
     void (*destroy)(struct screen *screen);
     const struct key_binding *bindings; /* ends with {NULL} */
+    int searches; /* `/` edits the search, then the screen gets VK_SEARCH */
 };
 
 /* Every screen struct starts with this. */

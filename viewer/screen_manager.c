@@ -21,6 +21,8 @@ struct screen_manager {
     struct model *model;
     struct screen *screens[SCREEN_COUNT];
     enum screen_id current, previous;
+    int prompting;       /* `/` was pressed: keys edit the search on the key bar's line */
+    char prompt[128];
 };
 
 struct screen_manager *screen_manager_new(struct model *model)
@@ -113,18 +115,62 @@ void screen_manager_draw(struct screen_manager *manager, struct canvas *canvas)
     }
     draw_title(manager, canvas, width);
     screen->class->draw(screen, canvas, (struct rect){0, 1, width, height - 2});
-    char right[64] = "";
-    if (manager->model->playing) {
-        char speed[32];
-        snprintf(right, sizeof right, "PLAYING %s/s", model_time_text(manager->model->play_ns_per_second, speed, sizeof speed));
+    if (manager->prompting) {
+        canvas_fill(canvas, 0, height - 1, width, ' ', STYLE_STATUS);
+        int x = canvas_put_text(canvas, 0, height - 1, width, "/", STYLE_STATUS_KEY);
+        x += canvas_put_text(canvas, x, height - 1, width - x - 1, manager->prompt, STYLE_STATUS);
+        canvas_put_text(canvas, x, height - 1, width - x, "_  (Enter: search, Esc: cancel)", STYLE_STATUS);
+        return;
     }
+    char right[256] = "", speed[32], search[160];
+    size_t used = 0;
+    const struct model *model = manager->model;
+    if (model->playing)
+        used += (size_t)snprintf(right + used, sizeof right - used, "PLAYING %s/s ",
+                                 model_time_text(model->play_ns_per_second, speed, sizeof speed));
+    if (model->search[0] && screen->class->searches)
+        used += (size_t)snprintf(right + used, sizeof right - used, "/%s ",
+                                 snag_text_sanitize(model->search, search, sizeof search));
+    if (model->filter != FILTER_NONE && manager->current == SCREEN_TIMELINE)
+        snprintf(right + used, sizeof right - used, "%s: %zu of %zu lanes ",
+                 model->filter == FILTER_MATCHES ? "matching" : "one process", model_shown_lane_count(model),
+                 model_lane_count(model));
     key_bar_draw(canvas, height - 1, width, screen->class->bindings, screen_manager_bindings, screen->message, right);
+}
+
+/* Keys while the search prompt is open. */
+static void edit_prompt(struct screen_manager *manager, struct screen *screen, const struct input *input)
+{
+    size_t length = strlen(manager->prompt);
+    if (input->key == VK_ESCAPE) {
+        manager->prompting = 0;
+    } else if (input->key == VK_BACKSPACE || input->key == 0x7f || input->key == 0x08) {
+        if (length) manager->prompt[length - 1] = '\0';
+        else manager->prompting = 0;
+    } else if (input->key == VK_ENTER) {
+        manager->prompting = 0;
+        model_set_search(manager->model, manager->prompt);
+        struct input search = {.key = VK_SEARCH};
+        screen->class->handle(screen, &search);
+    } else if (input->key >= 0x20 && input->key < 0x7f && length + 1 < sizeof manager->prompt) {
+        manager->prompt[length] = (char)input->key; /* printable ASCII: what names and labels are searched for */
+        manager->prompt[length + 1] = '\0';
+    }
 }
 
 int screen_manager_handle(struct screen_manager *manager, const struct input *input)
 {
     struct screen *screen = manager->screens[manager->current];
     screen->message[0] = '\0';
+    if (manager->prompting) {
+        edit_prompt(manager, screen, input);
+        return 0;
+    }
+    if (input->key == '/' && screen->class->searches) {
+        manager->prompting = 1;
+        manager->prompt[0] = '\0';
+        return 0;
+    }
     struct key_outcome outcome = screen->class->handle(screen, input);
     if (outcome.result == KEY_IGNORED) {
         switch (input->key) {

@@ -167,6 +167,49 @@ static void describe_wait(struct model *model, const struct lane_snapshot *snaps
              since, count ? who : "no thread now");
 }
 
+/* Events each lane's search for a signaller decodes at most: a redraw stays quick on any trace. */
+#define SIGNALLER_SEARCH_EVENTS 65536
+
+/* For a condvar or semaphore wait: who last signalled (broadcast, posted)
+ * it since the wait began, that is who could have woken the thread. */
+static void describe_signaller(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
+{
+    int sem = snapshot->state == LANE_WAIT_SEM;
+    unsigned ops = sem ? 1u << SNAG_OP_RELEASE : (1u << SNAG_OP_SIGNAL) | (1u << SNAG_OP_BROADCAST);
+    int found = 0, gave_up = 0;
+    uint32_t best_lane = 0;
+    struct lane_event best = {0};
+    for (uint32_t lane = 0; lane < model_lane_count(model); lane++) {
+        struct lane_event event;
+        int result = lane_index_last_on_object(model->lanes, lane, snapshot->wait_object, ops, snapshot->wait_since_ns,
+                                               model->cursor_ns, SIGNALLER_SEARCH_EVENTS, &event);
+        gave_up |= result < 0;
+        if (result == 1 && (!found || event.time_ns > best.time_ns)) {
+            best = event;
+            best_lane = lane;
+            found = 1;
+        }
+    }
+    char ago[32], name[256];
+    if (found)
+        snprintf(out, size, "  last %s by %s, %s ago", sem ? "posted" : best.op == SNAG_OP_BROADCAST ? "broadcast" : "signalled",
+                 model_lane_label(model, best_lane, name, sizeof name),
+                 model_time_text(model->cursor_ns - best.time_ns, ago, sizeof ago));
+    else snprintf(out, size, "  %s since it began waiting%s", sem ? "not posted" : "not signalled",
+                  gave_up ? " (as far as searched)" : "");
+}
+
+/* The selected thread's last event at or before the cursor. */
+static void describe_last_event(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
+{
+    const struct view_object *object = object_table_at(model->objects, snapshot->last_event.object);
+    char operation[128], ago[32];
+    if (!snapshot->has_event || !object) return;
+    model_operation_text(object->object_class, snapshot->last_event.op, NULL, operation, sizeof operation);
+    snprintf(out, size, "  last event: %s on %s, %s ago", operation, model_object_label(model, snapshot->last_event.object),
+             model_time_text(model->cursor_ns - snapshot->last_event.time_ns, ago, sizeof ago));
+}
+
 static void describe_holds(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
 {
     size_t used = (size_t)snprintf(out, size, "  holds ");
@@ -232,11 +275,17 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
             running++;
             continue;
         }
-        char wait[1024] = "", holds[1024] = "";
+        char wait[1024] = "", holds[1024] = "", signaller[512] = "", last[1024] = "";
         if (snapshot->state >= LANE_WAIT_COND) describe_wait(model, snapshots, &holders, lane, wait, sizeof wait);
         if (snapshot->held_count || snapshot->held_unlisted) describe_holds(model, snapshot, holds, sizeof holds);
+        /* the selected thread in full: who could have woken it */
+        if (lane == model->selected_lane && (snapshot->state == LANE_WAIT_COND || snapshot->state == LANE_WAIT_SEM))
+            describe_signaller(model, snapshot, signaller, sizeof signaller);
+        if (lane == model->selected_lane) describe_last_event(model, snapshot, last, sizeof last);
         int needed = 1 + (wait[0] ? put_wrapped(&writer, wait, STYLE_NORMAL, 0) : 0) +
-                     (holds[0] ? put_wrapped(&writer, holds, STYLE_NORMAL, 0) : 0);
+                     (signaller[0] ? put_wrapped(&writer, signaller, STYLE_NORMAL, 0) : 0) +
+                     (holds[0] ? put_wrapped(&writer, holds, STYLE_NORMAL, 0) : 0) +
+                     (last[0] ? put_wrapped(&writer, last, STYLE_DIM, 0) : 0);
         if (writer.line + needed > area.height - reserved) {
             hidden++;
             continue;
@@ -248,7 +297,9 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
         canvas_printf(canvas, area.x + x, y, area.width - x, STYLE_STATE_FIRST + snapshot->state, ": %s",
                       lane_state_name(snapshot->state));
         if (wait[0]) put_wrapped(&writer, wait, STYLE_NORMAL, 1);
+        if (signaller[0]) put_wrapped(&writer, signaller, STYLE_NORMAL, 1);
         if (holds[0]) put_wrapped(&writer, holds, STYLE_NORMAL, 1);
+        if (last[0]) put_wrapped(&writer, last, STYLE_DIM, 1);
     }
     if (reserved && (y = next_line(&writer)) >= 0) {
         size_t used = (size_t)snprintf(line, sizeof line, "%zu running, %zu not alive", running, dead);

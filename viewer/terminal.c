@@ -79,9 +79,9 @@ static void set_style(enum style style, short pair, attr_t attributes)
     style_attributes[style] = attributes;
 }
 
-static void init_styles(void)
+static void init_styles(int wanted)
 {
-    int colour = has_colors() && start_color() == OK;
+    int colour = wanted && has_colors() && start_color() == OK;
     if (colour) use_default_colors();
     short next_pair = 1;
 #define PAIR(foreground, background) (colour && init_pair(next_pair, foreground, background) == OK ? next_pair++ : 0)
@@ -111,7 +111,7 @@ static void init_styles(void)
 #undef PAIR
 }
 
-int terminal_open(char *error, size_t error_size)
+int terminal_open(int colour, char *error, size_t error_size)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         snprintf(error, error_size, "needs a terminal (--dump prints a screen as text)");
@@ -132,7 +132,7 @@ int terminal_open(char *error, size_t error_size)
     keypad(stdscr, TRUE);
     curs_set(0);
     set_escdelay(25);
-    init_styles();
+    init_styles(colour);
     mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
     return 0;

@@ -11,8 +11,9 @@
 
 #include "screen.h"
 
-/* 0, or -1 with a message (no terminal, unknown TERM). */
-int terminal_open(char *error, size_t error_size);
+/* 0, or -1 with a message (no terminal, unknown TERM). Without `colour`
+ * (--no-color, NO_COLOR) styles are attributes only: bold, dim, reverse. */
+int terminal_open(int colour, char *error, size_t error_size);
 /* Idempotent; safe from a signal handler's point of view (it is what they call). */
 void terminal_close(void);
 void terminal_size(int *width, int *height);

@@ -1,6 +1,6 @@
 /* The timeline: one lane per thread, grouped by process, time from left to
- * right; each cell is the thread's dominant state in its slice of time, as
- * a glyph and a colour. The state panel shows the instant under the cursor. */
+ * right; each cell is the most telling state the thread was in during its
+ * slice of time (lane_index.h), as a glyph and a colour. The state panel shows the instant under the cursor. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +24,16 @@ static const struct key_binding timeline_bindings[] = {
     {"+/-", "zoom", 1},
     {"h/l", "move", 1},
     {"j/k", "lane", 1},
-    {"n/N", "event", 1},
+    {"e/E", "event", 1},
+    {"/", "search", 1},
+    {"n/N", "match", 1},
+    {"F", "filter", 1},
     {"Space", "play", 1},
     {"Enter", "details", 1},
+    {"/", "search threads by name or tid (Enter: first match)", 0},
+    {"n/N", "next/previous thread matching the search", 0},
+    {"F", "show only the threads matching the search, or all again", 0},
+    {"P", "show only the selected thread's process, or all again", 0},
     {"[ ]", "previous/next event on any lane", 0},
     {"w/W", "next/previous time this thread blocks", 0},
     {"H/L", "pan half a screen", 0},
@@ -255,12 +262,29 @@ static struct key_outcome timeline_handle(struct screen *base, const struct inpu
     case VK_UP: model_move_lane(model, -1); break;
     case VK_PAGE_DOWN: model_move_lane(model, page); break;
     case VK_PAGE_UP: model_move_lane(model, -page); break;
+    case 'e':
+    case 'E':
+        if (!model_step_lane(model, input->key == 'e' ? 1 : -1, LANE_OPS_ALL))
+            snprintf(base->message, sizeof base->message, "no %s event on this thread",
+                     input->key == 'e' ? "later" : "earlier");
+        break;
     case 'n':
     case 'N':
-        if (!model_step_lane(model, input->key == 'n' ? 1 : -1, LANE_OPS_ALL))
-            snprintf(base->message, sizeof base->message, "no %s event on this thread",
-                     input->key == 'n' ? "later" : "earlier");
+    case VK_SEARCH:
+        if (!model->search[0]) snprintf(base->message, sizeof base->message, "no search: / to search threads");
+        else if (!model_find_lane(model, input->key == 'n' ? 1 : input->key == 'N' ? -1 : 0))
+            snprintf(base->message, sizeof base->message, "no thread matches the search");
         break;
+    case 'F':
+    case 'P': {
+        enum model_filter filter = input->key == 'F' ? FILTER_MATCHES : FILTER_PROCESS;
+        if (model->filter == filter) model_set_filter(model, FILTER_NONE);
+        else if (filter == FILTER_MATCHES && !model->search[0])
+            snprintf(base->message, sizeof base->message, "no search to filter by: / to search threads");
+        else if (!model_set_filter(model, filter))
+            snprintf(base->message, sizeof base->message, "no thread matches the search");
+        break;
+    }
     case 'w':
     case 'W':
         if (!model_step_lane(model, input->key == 'w' ? 1 : -1, LANE_OPS_WAITS))
@@ -312,6 +336,7 @@ static const struct screen_class timeline_class = {
     .handle = timeline_handle,
     .destroy = timeline_destroy,
     .bindings = timeline_bindings,
+    .searches = 1,
 };
 
 struct screen *timeline_screen_new(struct model *model)

@@ -38,12 +38,13 @@ struct view_options {
     long lane;
     const char *screen;
     const char *keys;
+    int no_colour;
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: snag view [TRACE]\n"
+            "usage: snag view [--no-color] [TRACE]\n"
             "       snag view --dump [--size WxH] [--at TIME_NS] [--lane N] [--screen NAME] [--keys KEYS] [TRACE]\n"
             "       snag view --bench [--size WxH] [TRACE]\n"
             "\n"
@@ -51,6 +52,8 @@ static void usage(FILE *out)
             "thread, what each thread holds and waits for at the cursor, the locks\n"
             "table, and details of each event. Press ? in it for the keys.\n"
             "\n"
+            "  --no-color      no colours (also when NO_COLOR is set): the glyphs tell the\n"
+            "                  states apart\n"
             "  --dump          print one screen as text instead, without a terminal\n"
             "  --size WxH      its size (default %dx%d; --bench: %dx%d)\n"
             "  --at TIME_NS    put the cursor there (nanoseconds since the trace's start)\n"
@@ -84,6 +87,7 @@ static int parse_options(int argc, char **argv, struct view_options *options)
         {"size", required_argument, NULL, 's'},   {"at", required_argument, NULL, 't'},
         {"lane", required_argument, NULL, 'l'},   {"screen", required_argument, NULL, 'S'},
         {"keys", required_argument, NULL, 'k'},   {"help", no_argument, NULL, 'h'},
+        {"no-color", no_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     memset(options, 0, sizeof *options);
@@ -117,6 +121,7 @@ static int parse_options(int argc, char **argv, struct view_options *options)
             break;
         case 'S': options->screen = optarg; break;
         case 'k': options->keys = optarg; break;
+        case 'C': options->no_colour = 1; break;
         case 'h': usage(stdout); return -1;
         default: usage(stderr); return SNAG_EXIT_USAGE;
         }
@@ -212,10 +217,10 @@ static int run_dump(struct screen_manager *manager, const struct view_options *o
     return status;
 }
 
-static int run_terminal(struct model *model, struct screen_manager *manager)
+static int run_terminal(struct model *model, struct screen_manager *manager, int colour)
 {
     char error[256];
-    if (terminal_open(error, sizeof error)) {
+    if (terminal_open(colour, error, sizeof error)) {
         fprintf(stderr, "snag view: %s\n", error);
         return SNAG_EXIT_FAILURE;
     }
@@ -290,7 +295,7 @@ static int run_bench(const struct view_options *options)
     double first_draw_ms = now_ms() - start;
     /* Timeline keys: zoom in to single events and out again, move, step, select. */
     static const int timeline_keys[] = {
-        '+', '+', 'l', 'n', ']', 'j', '+', '+', '+', '+', '+', '+', '+', '+', 'n', 'N', '[', 'h', 'H', 'L',
+        '+', '+', 'l', 'e', ']', 'j', '+', '+', '+', '+', '+', '+', '+', '+', 'e', 'E', '[', 'h', 'H', 'L',
         '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', 'G', 'g', 'f', 'k', VK_END, '0', '+', ' ', ' ', 'd',
         VK_ESCAPE,
     };
@@ -374,7 +379,10 @@ int snag_view_main(int argc, char **argv)
                 snag_text_sanitize(options.screen, safe, sizeof safe));
         status = SNAG_EXIT_USAGE;
     } else {
-        status = options.dump ? run_dump(manager, &options) : run_terminal(model, manager);
+        /* https://no-color.org: NO_COLOR set and not empty turns colours off */
+        const char *no_color = getenv("NO_COLOR");
+        int colour = !options.no_colour && !(no_color && no_color[0]);
+        status = options.dump ? run_dump(manager, &options) : run_terminal(model, manager, colour);
     }
     screen_manager_free(manager);
     model_free(model);

@@ -891,6 +891,66 @@ static void apply_waited_status(struct snag_trace *trace, const struct snag_proc
     }
 }
 
+/* Did process `process` fork or spawn `pid` by a call that named it? */
+static bool named_child(const struct snag_trace *trace, uint32_t process, int32_t pid)
+{
+    for (size_t index = 0; index < trace->process_event_count; index++) {
+        const struct snag_process_event *event = &trace->process_event_list[index];
+        if (event->process == process && event->pid == pid &&
+            (event->kind == SNAG_PROCESS_FORK || event->kind == SNAG_PROCESS_SPAWN))
+            return true;
+    }
+    return false;
+}
+
+/* system() and popen() record their shell with pid 0 (FORMAT.md). It is
+ * the caller's child image that started first after the call began and no
+ * fork or spawn of the caller names: taken only when no other such call of
+ * the caller still without its child began before that child started, so
+ * that two commands are never mixed up. A system() call's wait (WAIT at the same time, then
+ * WAITED, on its thread) is that child's too. */
+static void resolve_shell_commands(struct snag_trace *trace)
+{
+    size_t count = trace->process_event_count;
+    bool *claimed = calloc(trace->file_count ? trace->file_count : 1, sizeof *claimed);
+    if (!claimed) return;
+    for (size_t index = 0; index < count; index++) {
+        struct snag_process_event *spawn = &trace->process_event_list[index];
+        if (spawn->kind != SNAG_PROCESS_SPAWN || spawn->pid != 0) continue;
+        const struct snag_process_info *caller = &trace->processes[spawn->process];
+        const struct snag_process_info *shell = NULL;
+        for (size_t other = 0; other < trace->file_count; other++) {
+            const struct snag_process_info *child = &trace->processes[other];
+            if (claimed[other] || child->ppid != caller->pid || child->forked || child->exec_from != SNAG_NO_INDEX ||
+                child->start_ns < spawn->time_ns || other == spawn->process || (shell && child->start_ns >= shell->start_ns))
+                continue;
+            if (!named_child(trace, spawn->process, child->pid)) shell = child;
+        }
+        if (!shell) continue;
+        bool ambiguous = false;
+        for (size_t other = 0; other < count && !ambiguous; other++) {
+            const struct snag_process_event *event = &trace->process_event_list[other];
+            /* another command of the caller not told apart yet (earlier ones have their child) */
+            ambiguous = other != index && event->kind == SNAG_PROCESS_SPAWN && event->pid == 0 &&
+                        event->process == spawn->process && event->time_ns <= shell->start_ns;
+        }
+        if (ambiguous) continue;
+        claimed[shell->index] = true;
+        spawn->pid = shell->pid;
+        struct snag_process_event *wait = NULL, *waited = NULL;
+        for (size_t other = 0; other < count; other++) {
+            struct snag_process_event *event = &trace->process_event_list[other];
+            if (event->thread != spawn->thread || event->pid != 0) continue;
+            if (event->kind == SNAG_PROCESS_WAIT && event->time_ns == spawn->time_ns) wait = event;
+            if (event->kind == SNAG_PROCESS_WAITED && event->time_ns >= spawn->time_ns &&
+                (!waited || event->time_ns < waited->time_ns))
+                waited = event;
+        }
+        if (wait && waited) wait->pid = waited->pid = shell->pid;
+    }
+    free(claimed);
+}
+
 static void finish_process_events(struct snag_trace *trace)
 {
     size_t count = trace->process_event_count;
@@ -905,6 +965,7 @@ static void finish_process_events(struct snag_trace *trace)
         event->thread = trace->threads[pending->thread_build].info.index;
     }
     sort(trace->process_event_list, count, sizeof *trace->process_event_list, compare_process_events);
+    resolve_shell_commands(trace);
     for (size_t index = 0; index < count; index++)
         if (trace->process_event_list[index].kind == SNAG_PROCESS_WAITED)
             apply_waited_status(trace, &trace->process_event_list[index]);

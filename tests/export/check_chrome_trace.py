@@ -29,7 +29,11 @@ What is checked (each failure is a "FAIL: ..." line on stderr, exit 1):
   later than the acquisition, to the first part of a contended hold of the
   same lock on another thread; and there is one for every contended hold
   that has an earlier release of its lock by another thread (computed here
-  from the slices themselves).
+  from the slices themselves). A "wake: LOCK" arrow goes from a signal,
+  broadcast or post (a zero-length slice of the condvar or semaphore) on
+  one thread to a wait for the same object on another that the signal
+  falls within and that woke (condvar) or acquired (semaphore); no wait
+  gets two.
 - OpenCL (cat "opencl"): host calls are slices on their thread's track,
   named "cl: FUNCTION" or "wait: device (FUNCTION)" with their call site;
   device commands are slices on a device's track (pid above 4194304); each
@@ -219,7 +223,41 @@ def bind_like_perfetto(events, usable, slice_of):
     return bound
 
 
+WAKERS = ("signal: ", "broadcast: ", "post: ")
+
+
+def waker_label(name):
+    for prefix in WAKERS:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return None
+
+
+def check_wake_flow(where, start, end, source, target, summary, woken):
+    lock = strip(start["name"], "wake: ")
+    if waker_label(source["name"]) != lock or strip(target["name"], "wait: ") != lock:
+        fail(where + ": does not go from a signal or post to a wait of its object: %s -> %s"
+             % (source["name"], target["name"]))
+        return
+    if source["args"].get("lock_id") != target["args"].get("lock_id"):
+        fail(where + ": joins two different objects")
+    if source["start"] != source["end"]:
+        fail(where + ": starts at a signal or post that is not a zero-length slice")
+    if not target["start"] <= source["start"] <= target["end"]:
+        fail(where + ": the signal or post is not within the wait")
+    if target["args"].get("outcome") not in ("woke", "acquired"):
+        fail(where + ": ends at a wait that did not end by a wake-up: " + str(target["args"].get("outcome")))
+    if (source["pid"], source["tid"]) == (target["pid"], target["tid"]):
+        fail(where + ": from a thread to itself")
+    key = (target["pid"], target["tid"], target["start"])
+    if key in woken:
+        fail(where + ": a second arrow to the same wait")
+    woken.add(key)
+    summary["wake_flows"][lock] += 1
+
+
 def check_flows(events, slices, bound, flows_by_id, summary, listing):
+    woken = set()
     for flow_id, ends in sorted(flows_by_id.items()):
         if set(ends) != {"s", "f"}:
             fail("flow %d has no %s" % (flow_id, "start" if "s" not in ends else "end"))
@@ -236,6 +274,11 @@ def check_flows(events, slices, bound, flows_by_id, summary, listing):
                 fail(where + ": Perfetto binds it to a slice that does not contain its ts; chrome://tracing would not")
         if start["cat"] == "opencl":
             check_opencl_flow(where, source, target, start, summary)
+            continue
+        if start["name"].startswith("wake: "):
+            check_wake_flow(where, start, end, source, target, summary, woken)
+            listing.append({"name": start["name"], "from": bound[ends["s"]], "to": bound[ends["f"]],
+                            "from_ts": ns(start["ts"]), "to_ts": ns(end["ts"])})
             continue
         lock = strip(source["name"], "hold: ")
         if lock is None or strip(target["name"], "hold: ") != lock or strip(start["name"], "handoff: ") != lock:
@@ -310,6 +353,8 @@ def count(slices, summary):
             summary["wait_outcomes"][args.get("outcome")] += 1
         elif name.startswith("join: "):
             summary["joins"] += 1
+        elif waker_label(name) is not None:
+            summary["wakers"][waker_label(name)] += 1
         else:
             fail("a slice that is neither a hold, a wait nor a join: " + name)
         if not isinstance(args.get("site"), str):
@@ -349,6 +394,7 @@ def main():
         "waits": collections.Counter(), "wait_outcomes": collections.Counter(), "joins": 0,
         "flows": collections.Counter(), "expected_flows": collections.Counter(),
         "opencl_host_calls": 0, "opencl_host_waits": 0, "opencl_device_commands": 0, "opencl_flows": 0,
+        "wakers": collections.Counter(), "wake_flows": collections.Counter(),
     }
     usable = [check_fields(index, event, duration_ns, summary) for index, event in enumerate(events)]
     flows_by_id = collections.defaultdict(dict)

@@ -2,7 +2,8 @@
 # The other samples exported, each slice count matching `snag report`:
 # bounded_queue (a hold per acquisition and per re-lock inside a condition
 # wait, a wait per completed condition wait), rwlock_cache (read and write
-# holds), sem_pool (semaphore waits, no holds, no arrows) and striped_locks
+# holds), sem_pool (semaphore waits, no holds, a wake-up arrow from a post
+# to each wait; condvar waits get theirs from signals) and striped_locks
 # (no contention, no waits, no arrows), fork_while_locked (its fork hazard
 # as an instant on the thread that forked; none for its pthread_atfork
 # twin). Arrows: one per contended hold that follows a release of its lock
@@ -62,6 +63,12 @@ for cond in not_empty not_full; do
     assert_eq "bounded_queue: $cond waits" "$(figure bounded_queue $cond acquisitions)" \
         "$(count bounded_queue.summary.json waits $cond)"
     assert_eq "bounded_queue: $cond holds" 0 "$(count bounded_queue.summary.json holds $cond)"
+    # a wake-up arrow to a wait from the signal that ended it (none to a spurious wake-up)
+    assert_int -le "bounded_queue: $cond wake-up arrows vs waits" \
+        "$(count bounded_queue.summary.json wake_flows $cond)" "$(count bounded_queue.summary.json waits $cond)"
+    if [ "$(count bounded_queue.summary.json waits $cond)" -gt 0 ]; then
+        assert_int -gt "bounded_queue: $cond wake-up arrows" "$(count bounded_queue.summary.json wake_flows $cond)" 0
+    fi
 done
 
 export_sample rwlock_cache
@@ -78,7 +85,9 @@ check_arrows rwlock_cache cache_lock
 export_sample sem_pool
 assert_eq "sem_pool: slots waits" "$(figure sem_pool slots contended)" "$(count sem_pool.summary.json waits slots)"
 assert_eq "sem_pool: slots holds (semaphores have none)" 0 "$(count sem_pool.summary.json holds slots)"
-assert_eq "sem_pool: arrows (none for semaphores)" 0 "$(jqr sem_pool.summary.json '.flows | length')"
+assert_eq "sem_pool: no handoff arrows (semaphores have no holds)" 0 "$(jqr sem_pool.summary.json '.flows | length')"
+assert_eq "sem_pool: a wake-up arrow from a post to every wait" "$(count sem_pool.summary.json waits slots)" \
+    "$(count sem_pool.summary.json wake_flows slots)"
 
 export_sample striped_locks
 jqr striped_locks.report.json '.locks[] | select(.type == "mutex") | .["label"]' >stripes.txt

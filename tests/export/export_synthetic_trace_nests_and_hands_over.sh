@@ -6,7 +6,8 @@
 # hold, one per waiter when a release wakes several readers; a re-lock inside
 # a condition wait is a hold but not a contended one; a timed-out, an
 # interrupted and a never-ending wait say so; a semaphore has waits but no
-# holds and no arrows; a re-initialised mutex is a new lock; locks held and
+# holds and an arrow from the post to the wait (a condition wait gets one
+# from the signal); a re-initialised mutex is a new lock; locks held and
 # waits pending when a thread ends end with it, before the next image's
 # slices on a track an exec shares; joins name the thread; untrusted names
 # are escaped, not altered.
@@ -77,13 +78,19 @@ assert_eq "holds of M7" "1220+10> 1230+10<" "$(slices "hold: " 100:0xa000)"
 # Arrows (check_chrome_trace.py checked that each binds, in Perfetto and in
 # chrome://tracing, to a hold of its lock that released it and to the
 # waiter's contended hold): one nanosecond into each, by thread; for M6,
-# from its first part.
+# from its first part. Wake-ups: from E's signal at 525 and G's post at 710
+# to the waits they ended (one nanosecond before their ends).
 assert_eq "arrows (tid@ns -> tid@ns)" \
-    "100@201->101@232 100@321->101@332 100@401->102@422 100@401->103@423 100@1211->103@1252" \
+    "100@201->101@232 100@321->101@332 100@401->102@422 100@401->103@423 100@525->101@539 100@710->103@710 100@1211->103@1252" \
     "$(s '.slices as $slices | [.flows[] | "\($slices[.from].tid)@\(.from_ts)->\($slices[.to].tid)@\(.to_ts)"] | join(" ")')"
-# E: the condition wait; G: the semaphore: a wait, no hold, no arrow.
+# E: the condition wait and the signal that ended it; G: the semaphore: a
+# wait, no hold, the post that let it through.
 assert_eq "condition waits" "511+29:woke" "$(waits 100:0x5000)"
-assert_eq "semaphore slices" "wait:700+11:acquired:100" \
+assert_eq "condition slices" "wait:511+29:woke:100 signal:525+0:null:null" \
+    "$(s '[.slices[] | select(.args.lock_id == "100:0x5000")
+          | "\(.name | split(":")[0]):\(.start)+\(.end - .start):\(.args.outcome):\(.args.woken_by_tid)"] | join(" ")')"
+assert_eq "wake-up arrows, by kind of object" "wake: cond,wake: sem" "$(s '[.flows[] | select(.name | startswith("wake")) | .name | split(" ")[0:2] | join(" ")] | unique | join(",")')"
+assert_eq "semaphore slices" "wait:700+11:acquired:100 post:710+0:null:null" \
     "$(s '[.slices[] | select(.args.lock_id == "100:0x6000")
           | "\(.name | split(":")[0]):\(.start)+\(.end - .start):\(.args.outcome):\(.args.woken_by_tid)"] | join(" ")')"
 # H: two instances, two ids.

@@ -1,6 +1,7 @@
 /* The traced program must behave exactly as without snag: this program
  * checks return values, errno, cancellation points, a signal handler's
- * sem_post, fork and C11 threads, and exits 0 only if all hold. ctest runs
+ * sem_post, fork, system/popen/pclose and C11 threads, and exits 0 only if
+ * all hold. ctest runs
  * it natively and under libsnag.so; both runs must pass. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -310,6 +311,29 @@ static void c11_threads_work(void)
     mtx_destroy(&c11_mutex);
 }
 
+/* system() and popen()/pclose() return what they would, errno untouched. */
+static void shell_commands_return_their_statuses(void)
+{
+    errno = 1234;
+    int status = system("exit 7");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    CHECK(errno == 1234);
+    CHECK(system(NULL) != 0); /* a shell exists */
+    status = system("kill -TERM $$");
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    errno = 1234;
+    FILE *pipe = popen("printf 'two\\nlines\\n'; exit 4", "r");
+    CHECK(pipe != NULL);
+    CHECK(errno == 1234);
+    char line[16] = "";
+    CHECK(pipe && fgets(line, sizeof line, pipe) && strcmp(line, "two\n") == 0);
+    CHECK(pipe && fgets(line, sizeof line, pipe) && strcmp(line, "lines\n") == 0);
+    status = pipe ? pclose(pipe) : -1;
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 4);
+    CHECK(errno == 1234);
+    CHECK(popen("true", "invalid mode") == NULL && errno == EINVAL);
+}
+
 int main(void)
 {
     errno_is_left_alone();
@@ -317,6 +341,7 @@ int main(void)
     cancellation_points_stay_cancellation_points();
     signal_handler_may_post();
     fork_from_a_threaded_process();
+    shell_commands_return_their_statuses();
     c11_threads_work();
     if (failures) {
         fprintf(stderr, "%d checks failed\n", failures);

@@ -1711,6 +1711,65 @@ static void reader_ends_a_killed_child_when_its_parent_reaped_it(void **state)
     snag_trace_close(trace);
 }
 
+/* A child process started at `start_ns` (not by a traced fork) that records one event. */
+static void write_child(const char *directory, int32_t pid, int32_t ppid, uint64_t start_ns)
+{
+    struct tb_file *child = tb_begin(pid, ppid);
+    tb_header(child)->anchor_monotonic_ns = TB_ANCHOR_MONOTONIC_NS + start_ns;
+    tb_add_thread(child, 1, 0, MAIN_SELF, pid, 1);
+    tb_event(child, 1, 10, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_1);
+    assert_int_equal(tb_write_into(child, directory), 0);
+    tb_free(child);
+}
+
+static const struct snag_process_event *process_event_at(const struct snag_trace *trace, uint32_t kind,
+                                                         uint64_t time_ns)
+{
+    for (size_t index = 0; index < snag_trace_process_event_count(trace); index++) {
+        const struct snag_process_event *event = snag_trace_process_event(trace, index);
+        if (event->kind == kind && event->time_ns == time_ns) return event;
+    }
+    fail_msg("no process event of kind %u at %llu", kind, (unsigned long long)time_ns);
+    return NULL;
+}
+
+/* system() records its shell with pid 0: the reader finds it (the caller's
+ * first child image after the call that no fork or spawn names) and gives
+ * it the status system() returned; two popen() calls outstanding at once
+ * cannot be told apart and stay unresolved. */
+static void reader_finds_the_shell_of_a_system_call(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *caller = tb_begin(100, 1);
+    tb_add_thread(caller, 1, 0, MAIN_SELF, 100, 1);
+    tb_process_event(caller, 1, 100, SNAG_PROCESS_SPAWN, 0, 0, "kill -9 $$");
+    tb_process_event(caller, 1, 100, SNAG_PROCESS_WAIT, 0, 0, "");
+    tb_process_event(caller, 1, 120, SNAG_PROCESS_SPAWN, 105, 0, "/bin/true"); /* by another thread, in reality */
+    tb_process_event(caller, 1, 900, SNAG_PROCESS_WAITED, 0, 9, "");
+    tb_process_event(caller, 1, 1000, SNAG_PROCESS_SPAWN, 0, 0, "first popen");
+    tb_process_event(caller, 1, 1100, SNAG_PROCESS_SPAWN, 0, 0, "second popen");
+    tb_header(caller)->end_ticks = 2000;
+    assert_int_equal(tb_write_into(caller, directory), 0);
+    tb_free(caller);
+    write_child(directory, 105, 100, 130); /* the posix_spawn'd one: named, not the shell */
+    write_child(directory, 101, 100, 200); /* the shell, killed: its file says nothing of its end */
+    write_child(directory, 102, 100, 1200);
+    write_child(directory, 103, 100, 1300);
+
+    struct snag_trace *trace = open_ok(directory);
+    assert_int_equal(process_event_at(trace, SNAG_PROCESS_SPAWN, 100)->pid, 101);
+    assert_int_equal(process_event_at(trace, SNAG_PROCESS_WAIT, 100)->pid, 101);
+    assert_int_equal(process_event_at(trace, SNAG_PROCESS_WAITED, 900)->pid, 101);
+    const struct snag_process_info *shell = process_with_pid(trace, 101, 0);
+    assert_int_equal(shell->exit_kind, SNAG_EXIT_SIGNAL);
+    assert_int_equal(shell->exit_value, 9);
+    assert_int_equal(shell->end_ns, 900);
+    assert_int_equal(process_with_pid(trace, 105, 0)->exit_kind, SNAG_EXIT_UNKNOWN);
+    assert_int_equal(process_event_at(trace, SNAG_PROCESS_SPAWN, 1000)->pid, 0);
+    assert_int_equal(process_event_at(trace, SNAG_PROCESS_SPAWN, 1100)->pid, 0);
+    snag_trace_close(trace);
+}
+
 static void reader_survives_thousands_of_damaged_files(void **state)
 {
     const char *directory = *state;
@@ -1840,6 +1899,7 @@ int main(void)
         TEST(reader_inherits_parent_modules_for_forked_child),
         TEST(reader_inherits_modules_through_a_chain_of_forks),
         TEST(reader_ends_a_killed_child_when_its_parent_reaped_it),
+        TEST(reader_finds_the_shell_of_a_system_call),
         TEST(reader_survives_thousands_of_damaged_files),
     };
 #undef TEST

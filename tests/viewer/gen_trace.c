@@ -28,6 +28,15 @@
  *         500 main create worker, 500 worker start,
  *         1000 main acquire m, 1000 main release m, 1000 worker acquire m,
  *         2000 worker release m, 3000 main acquire m2
+ *   gen_trace signals DIR
+ *       condvar and semaphore waits and who signals them (ns):
+ *         consumer (lane 0, tid 5000): mutex m 900, cond wait on c 1000
+ *           (releasing m), woken 1600 (m again), releases m 1700, waits on
+ *           semaphore s 2000, takes it 2600
+ *         producer (lane 1, tid 5001): start 500, signals c 1200,
+ *           broadcasts c 1500, posts s 2500
+ *         idle (lane 2, tid 5002): start 600, waits on cond c2 from 700 for good
+ *       the process ends at 4000.
  *   gen_trace names DIR NAME
  *       the deadlock trace with alpha renamed NAME and NAME as the
  *       program's argument (untrusted bytes, for the escaping tests).
@@ -249,10 +258,46 @@ static int write_ties(const char *directory)
     return status;
 }
 
+static int write_signals(const char *directory)
+{
+    const uint64_t m = LOCK_ADDRESS(0), c = 0x602000, c2 = 0x602040, sem = 0x602080;
+    const uint64_t consumer = 0x7000, producer = 0x8000, idle = 0x9000;
+    struct tb_file *file = tb_begin(5000, 1);
+    tb_add_thread(file, 1, 0, consumer, 5000, 1);
+    process_info(file, 0, "signals", NULL);
+    tb_thread_name(file, 1, 0, consumer, "consumer");
+    tb_event(file, 1, 400, SNAG_CLASS_THREAD, SNAG_OP_CREATE, producer, 0x400100);
+    tb_add_thread(file, 2, 500, producer, 5001, 0);
+    tb_event(file, 2, 500, SNAG_CLASS_THREAD, SNAG_OP_START, producer, 0x400200);
+    tb_thread_name(file, 2, 500, producer, "producer");
+    tb_event(file, 1, 450, SNAG_CLASS_THREAD, SNAG_OP_CREATE, idle, 0x400110);
+    tb_add_thread(file, 3, 600, idle, 5002, 0);
+    tb_event(file, 3, 600, SNAG_CLASS_THREAD, SNAG_OP_START, idle, 0x400210);
+    tb_thread_name(file, 3, 600, idle, "idle");
+    tb_event(file, 3, 700, SNAG_CLASS_COND, SNAG_OP_WAIT, c2, 0x401050);
+    tb_event(file, 1, 900, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, m, 0x401000);
+    tb_event(file, 1, 1000, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, m, 0x401010);
+    tb_event(file, 1, 1000, SNAG_CLASS_COND, SNAG_OP_WAIT, c, 0x401010);
+    tb_event(file, 2, 1200, SNAG_CLASS_COND, SNAG_OP_SIGNAL, c, 0x401020);
+    tb_event(file, 2, 1500, SNAG_CLASS_COND, SNAG_OP_BROADCAST, c, 0x401020);
+    tb_event_aux(file, 1, 1600, SNAG_CLASS_COND, SNAG_OP_WAKE, c, 0);
+    tb_event(file, 1, 1600, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, m, 0x401010);
+    tb_event(file, 1, 1700, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, m, 0x401030);
+    tb_event(file, 1, 2000, SNAG_CLASS_SEM, SNAG_OP_WAIT, sem, 0x401040);
+    tb_event(file, 2, 2500, SNAG_CLASS_SEM, SNAG_OP_RELEASE, sem, 0x401060);
+    tb_event(file, 1, 2600, SNAG_CLASS_SEM, SNAG_OP_ACQUIRE, sem, 0x401040);
+    struct snag_file_header *header = tb_header(file);
+    header->end_ticks = 4000;
+    header->exit_kind = SNAG_EXIT_STATUS;
+    int status = tb_write_into(file, directory);
+    tb_free(file);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: gen_trace bench DIR EVENTS [THREADS [SEED]] | deadlock DIR | brief DIR | ties DIR | names DIR NAME\n");
+        fprintf(stderr, "usage: gen_trace bench DIR EVENTS [THREADS [SEED]] | deadlock DIR | brief DIR | ties DIR | signals DIR | names DIR NAME\n");
         return 2;
     }
     const char *directory = argv[2];
@@ -272,6 +317,8 @@ int main(int argc, char **argv)
         status = write_bench(directory, events, threads, seed);
     } else if (strcmp(argv[1], "deadlock") == 0) {
         status = write_deadlock(directory, "alpha", NULL);
+    } else if (strcmp(argv[1], "signals") == 0) {
+        status = write_signals(directory);
     } else if (strcmp(argv[1], "ties") == 0) {
         status = write_ties(directory);
     } else if (strcmp(argv[1], "brief") == 0) {

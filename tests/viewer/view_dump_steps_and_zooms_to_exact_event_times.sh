@@ -1,6 +1,6 @@
 #!/bin/sh
 # Cursor moves land on exact event times (a synthetic trace, one tick one
-# nanosecond; see gen_trace.c "deadlock"): n/N on the selected thread, ]/[
+# nanosecond; see gen_trace.c "deadlock"): e/E on the selected thread, ]/[
 # on any thread, w/W on blocking waits, g/G the ends; zooming halves and
 # doubles the time per column around the cursor; f fits the whole trace;
 # a click selects a lane and a time.
@@ -15,14 +15,14 @@ at()
     cursor_ns screen.txt
 }
 
-assert_eq "n on alpha from the start" 250 "$(at --lane 1 --keys n)"
-assert_eq "nn on alpha" 1000 "$(at --lane 1 --keys nn)"
-assert_eq "nnn on alpha" 2000 "$(at --lane 1 --keys nnn)"
-assert_eq "nnnn on alpha: no later event, stays" 2000 "$(at --lane 1 --keys nnnn)"
+assert_eq "e on alpha from the start" 250 "$(at --lane 1 --keys e)"
+assert_eq "ee on alpha" 1000 "$(at --lane 1 --keys ee)"
+assert_eq "eee on alpha" 2000 "$(at --lane 1 --keys eee)"
+assert_eq "eeee on alpha: no later event, stays" 2000 "$(at --lane 1 --keys eeee)"
 assert_file_has screen.txt "no later event on this thread" "message after the last event"
-assert_eq "N on alpha from 2000" 1000 "$(at --lane 1 --at 2000 --keys N)"
-assert_eq "N on alpha from 1999" 1000 "$(at --lane 1 --at 1999 --keys N)"
-assert_eq "n on beta from 1000" 1500 "$(at --lane 2 --at 1000 --keys n)"
+assert_eq "E on alpha from 2000" 1000 "$(at --lane 1 --at 2000 --keys E)"
+assert_eq "E on alpha from 1999" 1000 "$(at --lane 1 --at 1999 --keys E)"
+assert_eq "e on beta from 1000" 1500 "$(at --lane 2 --at 1000 --keys e)"
 assert_eq "] from the start" 200 "$(at --keys ']')"
 assert_eq "]]]]]]" 1000 "$(at --keys ']]]]]]')"
 assert_eq "]]]]]]]]] (the last event)" 2500 "$(at --keys ']]]]]]]]]')"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # ] and [ visit every event, also those sharing a nanosecond, in (time,
-# thread, sequence) order, selecting the event's thread; n and N do the
+# thread, sequence) order, selecting the event's thread; e and E do the
 # same on one thread (see gen_trace.c "ties"). The details screen (Enter)
 # shows the event stepped onto.
 . "$(dirname "$0")/viewer_lib.sh"
@@ -38,7 +38,7 @@ assert_eq "[ back through every event" \
 
 # ] then [ is back on the event before
 assert_eq "]]]] then [" "4000:2@0.001000" "$(visited ']]]][')"
-# n and N on the main thread: its two events at 1000 ns each
-assert_eq "nn on main" "4000:2@0.001000" "$(visited 'nn')"
-assert_eq "nnn on main" "4000:3@0.001000" "$(visited 'nnn')"
-assert_eq "nnnN on main" "4000:2@0.001000" "$(visited 'nnnN')"
+# e and E on the main thread: its two events at 1000 ns each
+assert_eq "ee on main" "4000:2@0.001000" "$(visited 'ee')"
+assert_eq "eee on main" "4000:3@0.001000" "$(visited 'eee')"
+assert_eq "eeeE on main" "4000:2@0.001000" "$(visited 'eeeE')"

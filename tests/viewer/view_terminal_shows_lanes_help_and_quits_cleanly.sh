@@ -31,7 +31,7 @@ terminal_keys Escape
 terminal_wait_gone "Everywhere"
 terminal_wait_for "pid $pid"
 
-terminal_keys j j n n ] + + + l l h - f G g w Space Space '>' '<' Enter
+terminal_keys j j e e ] + + + l l h - f G g w Space Space '>' '<' Enter
 terminal_wait_for "Last event"
 terminal_keys Escape
 terminal_wait_for "pid $pid"

@@ -39,15 +39,19 @@ set(SNAG_VIEWER_TESTS
   view_dump_shows_a_lane_per_thread_grouped_by_process 60
   view_dump_shows_hot_lock_workers_waiting 120
   view_dump_steps_and_zooms_to_exact_event_times 60
+  view_dump_searches_and_filters_lanes_and_locks 60
   view_dump_steps_through_events_of_one_nanosecond 60
   view_dump_keeps_a_brief_wait_visible_when_zoomed_out 60
   view_dump_panel_names_holders_and_the_deadlock_cycle 60
+  view_dump_panel_names_who_signalled_a_waiting_thread 60
   view_dump_locks_screen_lists_counter_lock 60
   view_dump_escapes_untrusted_text 60
   view_dump_findings_screen_lists_fork_hazard 60
   view_bad_trace_exits_3_without_touching_the_terminal 60
   view_terminal_shows_lanes_help_and_quits_cleanly 60
   view_terminal_survives_resizes 60
+  view_terminal_help_scrolls_at_80x24 60
+  view_terminal_searches_filters_and_draws_without_colour 60
   view_terminal_restores_after_signals 60
   view_terminal_shows_escape_in_thread_name_as_text 60
 )

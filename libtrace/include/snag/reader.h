@@ -133,8 +133,8 @@ struct snag_process_event {
     int32_t status;     /* WAITED: raw wait status; EXEC_FAILED: errno */
     const char *path;   /* EXEC, SPAWN: what was executed ("" otherwise); untrusted */
 };
-/* pid 0 in SPAWN, WAIT and WAITED: a command run by system() or popen()/pclose(), whose
- * shell's pid the shim cannot know (see FORMAT.md). */
+/* pid 0 in SPAWN, WAIT and WAITED: a command run by system() or popen()/pclose() whose
+ * shell the reader could not tell for sure (FORMAT.md says how it finds it). */
 size_t snag_trace_process_event_count(const struct snag_trace *trace);
 const struct snag_process_event *snag_trace_process_event(const struct snag_trace *trace, size_t index);
 
