@@ -12,9 +12,12 @@
 #include "snag/lockstats.h"
 #include "snag/names.h"
 #include "snag/text.h"
+#include "stack_output.h"
 
 #define DEFAULT_LOCK_ROWS 20
 #define SITES_PER_LOCK 5
+#define STACKS_PER_LOCK 2 /* the most frequent stacks of its waits */
+#define FRAMES_PER_STACK 4
 
 static const char *lock_type_name(uint8_t object_class)
 {
@@ -81,6 +84,13 @@ static void print_lock_row(FILE *out, const struct snag_trace *trace, const stru
     }
     if (lock->site_count > SITES_PER_LOCK)
         fprintf(out, "           ... and %zu more call sites\n", lock->site_count - SITES_PER_LOCK);
+    for (size_t stack = 0; stack < lock->stack_count && stack < STACKS_PER_LOCK; stack++) {
+        fprintf(out, "           waited %" PRIu64 " time%s from:\n", lock->stacks[stack].count,
+                lock->stacks[stack].count == 1 ? "" : "s");
+        print_stack(out, names, lock->process, lock->stacks[stack].stack, "             ", FRAMES_PER_STACK);
+    }
+    if (lock->stack_count > STACKS_PER_LOCK)
+        fprintf(out, "           ... and %zu more stacks (--json lists them)\n", lock->stack_count - STACKS_PER_LOCK);
 }
 
 /* One table for locks, one for condvars and barriers, each most
@@ -286,6 +296,14 @@ static void print_findings(FILE *out, const struct snag_trace *trace, const stru
         finding_message(trace, stats, names, finding, message, sizeof message);
         fprintf(out, "  [%s] %s/%s: %s\n", snag_severity_name(finding->severity), finding->kind, finding->subkind,
                 snag_text_sanitize(message, safe, sizeof safe));
+        if (finding->holder_stack) {
+            fprintf(out, "      thread %d took it at:\n", thread_tid(trace, finding->holder_thread));
+            print_stack(out, names, finding->process, finding->holder_stack, "        ", FRAMES_PER_STACK);
+        }
+        if (finding->blocked_stack) {
+            fprintf(out, "      the child's thread %d waits at:\n", thread_tid(trace, finding->blocked_thread));
+            print_stack(out, names, finding->child_process, finding->blocked_stack, "        ", FRAMES_PER_STACK);
+        }
     }
 }
 
@@ -340,8 +358,28 @@ static void json_findings(struct json *json, const struct snag_trace *trace, con
         json_uint(json, finding->lock_address);
         json_end_object(json);
         json_end_array(json);
-        json_key(json, "stacks"); /* full stacks come with the findings work (libunwind) */
+        json_key(json, "stacks");
         json_begin_array(json);
+        const struct {
+            uint32_t stack, process, thread;
+            const char *role;
+        } stacks[] = {
+            {finding->holder_stack, finding->process, finding->holder_thread, "held the lock"},
+            {finding->blocked_stack, finding->child_process, finding->blocked_thread, "blocked in the child"},
+        };
+        for (size_t stack = 0; stack < sizeof stacks / sizeof stacks[0]; stack++) {
+            if (!stacks[stack].stack) continue;
+            json_begin_object(json);
+            json_key(json, "role");
+            json_string(json, stacks[stack].role);
+            json_key(json, "pid");
+            json_int(json, snag_trace_process(trace, stacks[stack].process)->pid);
+            json_key(json, "tid");
+            json_int(json, thread_tid(trace, stacks[stack].thread));
+            json_key(json, "frames");
+            json_stack_frames(json, names, stacks[stack].process, stacks[stack].stack);
+            json_end_object(json);
+        }
         json_end_array(json);
         json_key(json, "child_pid");
         if (finding->child_process == SNAG_NO_INDEX) json_null(json);
@@ -500,6 +538,17 @@ static void json_locks(struct json *json, const struct snag_trace *trace, const 
         json_key(json, "sites");
         json_begin_array(json);
         for (size_t site = 0; site < lock->site_count; site++) json_site(json, names, lock->process, &lock->sites[site]);
+        json_end_array(json);
+        json_key(json, "stacks");
+        json_begin_array(json);
+        for (size_t stack = 0; stack < lock->stack_count; stack++) {
+            json_begin_object(json);
+            json_key(json, "frames");
+            json_stack_frames(json, names, lock->process, lock->stacks[stack].stack);
+            json_key(json, "count");
+            json_uint(json, lock->stacks[stack].count);
+            json_end_object(json);
+        }
         json_end_array(json);
         json_end_object(json);
     }

@@ -15,6 +15,7 @@ struct holding {
     uint32_t threads[MAX_HOLDERS];
     uint32_t depth[MAX_HOLDERS];
     uint64_t sites[MAX_HOLDERS];
+    uint32_t stacks[MAX_HOLDERS]; /* of the acquisition (or the wait right before it), 0 if none */
     uint32_t count;
 };
 
@@ -24,6 +25,7 @@ struct pending_wait {
     uint8_t object_class;
     uint64_t object;
     uint64_t site;
+    uint32_t stack;
 };
 
 struct snag_findings {
@@ -98,15 +100,22 @@ static struct holding *holding_for(struct snag_findings *findings, const struct 
 static void replay(struct snag_findings *findings, const struct snag_event *event)
 {
     struct pending_wait *wait = &findings->waits[event->thread];
+    uint32_t acquired_stack = 0;
     switch (event->op) {
     case SNAG_OP_WAIT:
     case SNAG_OP_WAIT_SHARED:
-        *wait = (struct pending_wait){true, event->object_class, event->object, event->site};
+        *wait = (struct pending_wait){true, event->object_class, event->object, event->site, event->stack};
         return;
     case SNAG_OP_WAKE:
     case SNAG_OP_FAILED: wait->active = false; return;
     case SNAG_OP_ACQUIRE:
-    case SNAG_OP_ACQUIRE_SHARED: wait->active = false; break;
+    case SNAG_OP_ACQUIRE_SHARED:
+        /* a contended acquisition's stack was taken at its wait */
+        acquired_stack = event->stack ? event->stack
+                         : wait->active && wait->object == event->object ? wait->stack
+                                                                         : 0;
+        wait->active = false;
+        break;
     case SNAG_OP_RELEASE: break;
     default: return;
     }
@@ -121,6 +130,7 @@ static void replay(struct snag_findings *findings, const struct snag_event *even
         holding->threads[index] = holding->threads[holding->count];
         holding->depth[index] = holding->depth[holding->count];
         holding->sites[index] = holding->sites[holding->count];
+        holding->stacks[index] = holding->stacks[holding->count];
         return;
     }
     if (index == holding->count) {
@@ -128,6 +138,7 @@ static void replay(struct snag_findings *findings, const struct snag_event *even
         holding->threads[index] = event->thread;
         holding->depth[index] = 0;
         holding->sites[index] = event->site;
+        holding->stacks[index] = acquired_stack;
         holding->count++;
     }
     holding->depth[index]++;
@@ -189,6 +200,7 @@ static void check_fork(struct snag_findings *findings, const struct snag_trace *
                 finding->lock_address = holding->address;
                 finding->holder_thread = holding->threads[holder];
                 finding->holder_site = holding->sites[holder];
+                finding->holder_stack = holding->stacks[holder];
             }
             finding->occurrences++;
             if (finding->child_process == SNAG_NO_INDEX) finding->child_process = child_of(trace, fork_event);
@@ -214,6 +226,7 @@ static void check_children(struct snag_findings *findings, const struct snag_tra
                 finding->child_process = (uint32_t)child;
                 finding->blocked_thread = thread;
                 finding->blocked_site = wait->site;
+                finding->blocked_stack = wait->stack;
             }
         }
     }

@@ -36,10 +36,12 @@ struct snag_finding {
     uint64_t lock_address;
     uint32_t holder_thread;
     uint64_t holder_site;     /* where the holder took it */
+    uint32_t holder_stack;    /* the holder's acquisition stack (snag/stacks.h, in `process`), 0 if not captured */
     /* the consequence, if it bit: the child and its thread stuck on the lock */
     uint32_t child_process;   /* SNAG_NO_INDEX if none */
     uint32_t blocked_thread;  /* SNAG_NO_INDEX if none */
     uint64_t blocked_site;    /* where it waits */
+    uint32_t blocked_stack;   /* its wait's stack (in child_process), 0 if not captured */
 };
 
 struct snag_findings;
