@@ -38,6 +38,7 @@ set(SNAG_INTEGRATION_TESTS
   process_trees_of_real_programs 180
   process_pool_workers_share_a_lock 60
   processes_that_outlive_the_program_still_write_complete_files 60
+  report_stacks_name_the_samples_functions 90
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)
