@@ -14,9 +14,12 @@
 #include "snag/lockstats.h"
 #include "snag/names.h"
 #include "snag/text.h"
+#include "stack_output.h"
 
 #define DEFAULT_LOCK_ROWS 20
 #define SITES_PER_LOCK 5
+#define STACKS_PER_LOCK 2 /* the most frequent stacks of its waits */
+#define FRAMES_PER_STACK 4
 
 static const char *lock_type_name(uint8_t object_class)
 {
@@ -83,6 +86,13 @@ static void print_lock_row(FILE *out, const struct snag_trace *trace, const stru
     }
     if (lock->site_count > SITES_PER_LOCK)
         fprintf(out, "           ... and %zu more call sites\n", lock->site_count - SITES_PER_LOCK);
+    for (size_t stack = 0; stack < lock->stack_count && stack < STACKS_PER_LOCK; stack++) {
+        fprintf(out, "           waited %" PRIu64 " time%s from:\n", lock->stacks[stack].count,
+                lock->stacks[stack].count == 1 ? "" : "s");
+        print_stack(out, names, lock->process, lock->stacks[stack].stack, "             ", FRAMES_PER_STACK);
+    }
+    if (lock->stack_count > STACKS_PER_LOCK)
+        fprintf(out, "           ... and %zu more stacks (--json lists them)\n", lock->stack_count - STACKS_PER_LOCK);
 }
 
 /* One table for locks, one for condvars and barriers, each most
@@ -225,6 +235,9 @@ static void print_process_tree(FILE *out, const struct snag_trace *trace, size_t
 
 /* ---- findings ---- */
 
+static void print_finding_stacks(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                                 struct snag_names *names, const struct snag_finding *finding);
+
 static void print_findings(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
                            struct snag_names *names, const struct snag_findings *findings)
 {
@@ -236,6 +249,7 @@ static void print_findings(FILE *out, const struct snag_trace *trace, const stru
         char message[4096];
         fprintf(out, "  [%s] %s/%s: %s\n", snag_severity_name(finding->severity), finding->kind, finding->subkind,
                 snag_finding_message(trace, stats, names, finding, message, sizeof message));
+        print_finding_stacks(out, trace, stats, names, finding);
     }
 }
 
@@ -288,11 +302,72 @@ static void json_finding_thread(struct json *json, const struct snag_trace *trac
     json_end_object(json);
 }
 
-/* The finding's stacks: none until the stacks API resolves the ids its
- * threads carry (held_stack, waits_stack); then one entry per id. */
-static void json_finding_stacks(struct json *json)
+/* A finding's stacks: for each of its threads, where it took the lock it
+ * holds and where it waits for (or took) the one it wants, when captured. */
+struct finding_stack {
+    const struct snag_finding_thread *thread;
+    uint32_t process;  /* the thread's */
+    uint32_t stack;
+    uint32_t lock;     /* index into the finding's locks */
+    const char *what;  /* "holds" or "wants" */
+};
+
+static size_t finding_stacks(const struct snag_trace *trace, const struct snag_finding *finding,
+                             struct finding_stack *out, size_t room)
 {
+    size_t count = 0;
+    for (size_t index = 0; index < finding->thread_count; index++) {
+        const struct snag_finding_thread *thread = &finding->threads[index];
+        const struct snag_thread_info *info = snag_trace_thread(trace, thread->thread);
+        if (!info) continue;
+        if (thread->held_stack && count < room)
+            out[count++] = (struct finding_stack){thread, info->process, thread->held_stack, thread->holds, "holds"};
+        if (thread->waits_stack && count < room)
+            out[count++] = (struct finding_stack){thread, info->process, thread->waits_stack, thread->wants, "wants"};
+    }
+    return count;
+}
+
+static void print_finding_stacks(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                                 struct snag_names *names, const struct snag_finding *finding)
+{
+    struct finding_stack stacks[32];
+    size_t count = finding_stacks(trace, finding, stacks, sizeof stacks / sizeof stacks[0]);
+    for (size_t index = 0; index < count; index++) {
+        char label[512];
+        const char *lock = stacks[index].lock < finding->lock_count
+                               ? snag_finding_lock_label(names, stats, &finding->locks[stacks[index].lock], label,
+                                                         sizeof label)
+                               : "it";
+        fprintf(out, "      thread %d (%s), where it %s %s:\n", snag_trace_thread(trace, stacks[index].thread->thread)->tid,
+                stacks[index].thread->role, strcmp(stacks[index].what, "holds") == 0 ? "took" : "wants", lock);
+        print_stack(out, names, stacks[index].process, stacks[index].stack, "        ", FRAMES_PER_STACK);
+    }
+}
+
+/* [{"tid", "pid", "role", "for": "holds"|"wants", "lock": index, "frames": [...]}] */
+static void json_finding_stacks(struct json *json, const struct snag_trace *trace, struct snag_names *names,
+                                const struct snag_finding *finding)
+{
+    struct finding_stack stacks[32];
+    size_t count = finding_stacks(trace, finding, stacks, sizeof stacks / sizeof stacks[0]);
     json_begin_array(json);
+    for (size_t index = 0; index < count; index++) {
+        json_begin_object(json);
+        json_key(json, "tid");
+        json_int(json, snag_trace_thread(trace, stacks[index].thread->thread)->tid);
+        json_key(json, "pid");
+        json_int(json, snag_trace_process(trace, stacks[index].process)->pid);
+        json_key(json, "role");
+        json_string(json, stacks[index].thread->role);
+        json_key(json, "for");
+        json_string(json, stacks[index].what);
+        json_key(json, "lock");
+        json_lock_index(json, stacks[index].lock);
+        json_key(json, "frames");
+        json_stack_frames(json, names, stacks[index].process, stacks[index].stack);
+        json_end_object(json);
+    }
     json_end_array(json);
 }
 
@@ -339,7 +414,7 @@ static void json_findings(struct json *json, const struct snag_trace *trace, con
         }
         json_end_array(json);
         json_key(json, "stacks");
-        json_finding_stacks(json);
+        json_finding_stacks(json, trace, names, finding);
         json_key(json, "child_pid");
         if (finding->child_process == SNAG_NO_INDEX) json_null(json);
         else json_int(json, snag_trace_process(trace, finding->child_process)->pid);
@@ -540,6 +615,17 @@ static void json_locks(struct json *json, const struct snag_trace *trace, const 
         json_key(json, "sites");
         json_begin_array(json);
         for (size_t site = 0; site < lock->site_count; site++) json_site(json, names, lock->process, &lock->sites[site]);
+        json_end_array(json);
+        json_key(json, "stacks");
+        json_begin_array(json);
+        for (size_t stack = 0; stack < lock->stack_count; stack++) {
+            json_begin_object(json);
+            json_key(json, "frames");
+            json_stack_frames(json, names, lock->process, lock->stacks[stack].stack);
+            json_key(json, "count");
+            json_uint(json, lock->stacks[stack].count);
+            json_end_object(json);
+        }
         json_end_array(json);
         json_end_object(json);
     }

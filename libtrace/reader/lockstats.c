@@ -19,6 +19,7 @@ struct pending {
     uint64_t since_ns;
     uint64_t site;
     enum snag_block_kind kind;
+    uint32_t stack;
 };
 
 struct thread_state {
@@ -126,6 +127,28 @@ static struct snag_site_stats *site_for(struct snag_lock_stats *lock, uint64_t s
     return entry;
 }
 
+/* Counts one wait with a captured stack. */
+static void count_stack(struct snag_lock_stats *lock, uint32_t stack)
+{
+    if (!stack) return;
+    for (size_t index = 0; index < lock->stack_count; index++)
+        if (lock->stacks[index].stack == stack) {
+            lock->stacks[index].count++;
+            return;
+        }
+    struct snag_stack_stats *bigger = realloc(lock->stacks, (lock->stack_count + 1) * sizeof *bigger);
+    if (!bigger) return;
+    lock->stacks = bigger;
+    lock->stacks[lock->stack_count++] = (struct snag_stack_stats){stack, 1};
+}
+
+static int compare_stacks(const void *left, const void *right)
+{
+    const struct snag_stack_stats *a = left, *b = right;
+    if (a->count != b->count) return a->count > b->count ? -1 : 1;
+    return a->stack < b->stack ? -1 : a->stack > b->stack;
+}
+
 static struct held *held_for(struct thread_state *state, size_t lock, bool create)
 {
     for (size_t index = 0; index < state->held_count; index++)
@@ -198,7 +221,7 @@ static void account(struct snag_lockstats *stats, const struct snag_event *event
     struct thread_state *state = &stats->states[thread];
     if (event->object_class == SNAG_CLASS_THREAD) { /* joins only: threads are not locks */
         if (event->op == SNAG_OP_WAIT) {
-            state->pending = (struct pending){true, SIZE_MAX, event->time_ns, event->site, SNAG_BLOCK_JOIN};
+            state->pending = (struct pending){true, SIZE_MAX, event->time_ns, event->site, SNAG_BLOCK_JOIN, 0};
         } else if (event->op == SNAG_OP_ACQUIRE || event->op == SNAG_OP_FAILED) {
             end_wait(stats, thread, NULL, event);
         }
@@ -218,8 +241,8 @@ static void account(struct snag_lockstats *stats, const struct snag_event *event
     case SNAG_OP_WAIT:
     case SNAG_OP_WAIT_SHARED:
         if (!lock->first_site) lock->first_site = event->site;
-        state->pending =
-            (struct pending){true, index, event->time_ns, event->site, block_kind(event->object_class)};
+        state->pending = (struct pending){true, index, event->time_ns, event->site, block_kind(event->object_class),
+                                          event->stack};
         break;
     case SNAG_OP_ACQUIRE:
     case SNAG_OP_ACQUIRE_SHARED: {
@@ -233,7 +256,10 @@ static void account(struct snag_lockstats *stats, const struct snag_event *event
             lock->acquisitions++;
             stats->threads[thread].acquisitions++;
             if (event->op == SNAG_OP_ACQUIRE_SHARED) lock->shared_acquisitions++;
-            if (contended) lock->contended++;
+            if (contended) {
+                lock->contended++;
+                count_stack(lock, state->pending.stack);
+            }
             struct snag_site_stats *site = site_for(lock, event->site);
             if (site) {
                 site->acquisitions++;
@@ -245,8 +271,10 @@ static void account(struct snag_lockstats *stats, const struct snag_event *event
         break;
     }
     case SNAG_OP_WAKE: { /* cond or barrier wait returned: that is its "acquisition" */
+        uint32_t stack = state->pending.active ? state->pending.stack : 0;
         uint64_t waited = end_wait(stats, thread, lock, event);
         lock->acquisitions++;
+        count_stack(lock, stack);
         struct snag_site_stats *site = site_for(lock, state->pending.site);
         if (site) {
             site->acquisitions++;
@@ -314,6 +342,10 @@ struct snag_lockstats *snag_lockstats_compute(const struct snag_trace *trace)
     stats->states = NULL;
     free(stats->table);
     stats->table = NULL;
+    for (size_t index = 0; index < stats->lock_count; index++)
+        if (stats->locks[index].stack_count > 1)
+            qsort(stats->locks[index].stacks, stats->locks[index].stack_count, sizeof *stats->locks[index].stacks,
+                  compare_stacks);
     if (stats->lock_count) qsort(stats->locks, stats->lock_count, sizeof *stats->locks, compare_locks);
     return stats;
 }
@@ -321,7 +353,10 @@ struct snag_lockstats *snag_lockstats_compute(const struct snag_trace *trace)
 void snag_lockstats_free(struct snag_lockstats *stats)
 {
     if (!stats) return;
-    for (size_t index = 0; index < stats->lock_count; index++) free(stats->locks[index].sites);
+    for (size_t index = 0; index < stats->lock_count; index++) {
+        free(stats->locks[index].sites);
+        free(stats->locks[index].stacks);
+    }
     if (stats->states)
         for (size_t thread = 0; thread < stats->thread_count; thread++) free(stats->states[thread].held);
     free(stats->locks);

@@ -143,6 +143,36 @@ static bool inherited_origin(struct snag_names *names, const struct snag_lock_st
     return false;
 }
 
+size_t snag_names_stack(struct snag_names *names, uint32_t process, uint32_t stack_id,
+                        struct snag_stack_frame *frames, size_t max)
+{
+    const uint64_t *addresses;
+    size_t count = snag_trace_stack(names->trace, process, stack_id, &addresses);
+    size_t filled = 0;
+    for (size_t index = 0; index < count && filled < max; index++) {
+        struct snag_code_location inlined[16];
+        int found = snag_symbolize_code_frames(names->symbolizer, process, addresses[index], 1, inlined, 16);
+        for (int frame = 0; frame < (found > 0 ? found : 1) && filled < max; frame++) {
+            struct snag_stack_frame *out = &frames[filled++];
+            memset(out, 0, sizeof *out);
+            out->address = addresses[index];
+            out->found = found > 0;
+            out->inlined = frame + 1 < found;
+            if (found > 0) out->location = inlined[frame];
+        }
+    }
+    return filled;
+}
+
+const char *snag_names_stack_frame_text(const struct snag_stack_frame *frame, char *out, size_t size)
+{
+    char raw[1024];
+    if (frame->found) snag_code_location_format(&frame->location, raw, sizeof raw);
+    else snprintf(raw, sizeof raw, "0x%" PRIx64, frame->address);
+    if (frame->inlined) strncat(raw, " [inlined]", sizeof raw - strlen(raw) - 1);
+    return snag_text_sanitize(raw, out, size);
+}
+
 const char *snag_names_lock_label(struct snag_names *names, const struct snag_lock_stats *lock, char *out,
                                   size_t size)
 {

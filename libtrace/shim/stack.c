@@ -130,7 +130,8 @@ static int enough_stack_room(const struct snag_thread_state *thread)
     return thread->stack_low && here > thread->stack_low + MIN_STACK_ROOM && here < thread->stack_high;
 }
 
-/* The raw backtrace, with the shim's frames dropped from the top. */
+/* The program's backtrace: the shim's own frames (the wrapper on top, the
+ * start trampoline below a thread's routine) are left out. */
 static unsigned backtrace_of_program(uint64_t *frames, unsigned skip_frames)
 {
     void *raw[SNAG_STACK_MAX_FRAMES + SHIM_FRAMES_MAX];
@@ -142,12 +143,15 @@ static unsigned backtrace_of_program(uint64_t *frames, unsigned skip_frames)
     thread->end = thread->pos;
     int count = unw_backtrace(raw, (int)(sizeof raw / sizeof raw[0]));
     *thread = saved;
-    unsigned first = 0;
-    while (first < (unsigned)(count > 0 ? count : 0) && in_code(&shim_code, (uintptr_t)raw[first])) first++;
-    first += skip_frames;
     unsigned depth = 0;
-    for (unsigned index = first; index < (unsigned)(count > 0 ? count : 0) && depth < SNAG_STACK_MAX_FRAMES; index++)
-        if (raw[index]) frames[depth++] = (uint64_t)(uintptr_t)raw[index];
+    for (int index = 0; index < count && depth < SNAG_STACK_MAX_FRAMES; index++) {
+        if (!raw[index] || in_code(&shim_code, (uintptr_t)raw[index])) continue;
+        if (skip_frames) {
+            skip_frames--;
+            continue;
+        }
+        frames[depth++] = (uint64_t)(uintptr_t)raw[index];
+    }
     return depth;
 }
 

@@ -31,6 +31,9 @@ case $message in
 *"waits for savings at transfer (abba_deadlock.c:"*"while holding checking (taken at transfer (abba_deadlock.c:"*) ;;
 *) fail "the abba message names neither locks nor symbolised sites: $message" ;;
 esac
+# every thread's stacks, where it took its lock and where it waits, symbolised
+assert_eq "abba: stacks" "checking_to_savings:holds,checking_to_savings:wants,savings_to_checking:holds,savings_to_checking:wants" \
+    "$(jqr abba_deadlock.json '[.findings[0].stacks[] | "\(.frames[1].function):\(.for)"] | sort | join(",")')"
 assert_eq "abba: each thread holds one lock and wants the other" "checking>savings,savings>checking" \
     "$(jqr abba_deadlock.json '.findings[0] as $f | [$f.threads[] | "\($f.locks[.holds]["label"])>\($f.locks[.wants]["label"])"] | sort | join(",")')"
 

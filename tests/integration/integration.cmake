@@ -47,6 +47,7 @@ set(SNAG_INTEGRATION_TESTS
   python_locks_taken_in_opposite_order_deadlock 120
   correct_programs_report_no_deadlock_or_hang 300
   fail_on_turns_findings_into_an_exit_status 120
+  report_stacks_name_the_samples_functions 90
 )
 
 list(LENGTH SNAG_INTEGRATION_TESTS snag_it_length)

@@ -33,6 +33,7 @@
 #include "snag/format.h"
 #include "snag/lockstats.h"
 #include "snag/reader.h"
+#include "snag/stacks.h"
 #include "trace_builder.h"
 
 /* Recognisable values. */
@@ -1570,6 +1571,107 @@ static void reader_inherits_modules_through_a_chain_of_forks(void **state)
 /* ------------------------------------------------------------- damaged files, at random */
 
 /* A small trace with a bit of everything the reader parses. */
+
+/* ---- stacks ---- */
+
+static const uint64_t STACK_FRAMES[] = {SITE_1, SITE_2, SITE_3};
+
+static void reader_gives_each_event_its_own_stack_and_none_to_reacquires(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_add_thread(file, 1, 0, MAIN_SELF, 100, 1);
+    tb_add_thread(file, 2, 0, WORKER_SELF, 101, 0);
+    /* stack 7 written by the other thread, after its first reference */
+    tb_record(file, 1, 10, SNAG_REC_STACK_REF, 7);
+    tb_event(file, 1, 10, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, MUTEX_A, SITE_1);
+    tb_variable(file, 2, 11, SNAG_REC_STACK, 7, STACK_FRAMES, sizeof STACK_FRAMES);
+    /* id 9 holds the same frames (two threads raced): folded into 7 */
+    tb_variable(file, 1, 12, SNAG_REC_STACK, 9, STACK_FRAMES, sizeof STACK_FRAMES);
+    tb_variable(file, 1, 12, SNAG_REC_STACK, 11, STACK_FRAMES, 2 * sizeof STACK_FRAMES[0]);
+    tb_record(file, 1, 20, SNAG_REC_STACK_REF, 9);
+    tb_event_site_in_record(file, 1, 20, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_2); /* SITE between */
+    tb_short(file, 1, 21, SNAG_REC_RELEASE_PREVIOUS);
+    tb_short(file, 1, 22, SNAG_REC_REACQUIRE);                 /* repeats the acquisition, not its stack */
+    tb_short(file, 1, 23, SNAG_REC_RELEASE_PREVIOUS);
+    tb_record(file, 1, 30, SNAG_REC_STACK_REF, 11);
+    tb_short(file, 1, 30, SNAG_REC_REACQUIRE);                 /* a short record cancels a reference */
+    tb_event(file, 1, 31, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, MUTEX_A, SITE_1);
+    tb_record(file, 1, 40, SNAG_REC_STACK_REF, 42);            /* no STACK record: no stack */
+    tb_event(file, 1, 40, SNAG_CLASS_THREAD, SNAG_OP_CREATE, WORKER_SELF, SITE_1);
+    tb_record(file, 2, 50, SNAG_REC_STACK_REF, 11);
+    tb_event(file, 2, 50, SNAG_CLASS_THREAD, SNAG_OP_WAIT, MAIN_SELF, SITE_2);
+    struct snag_trace *trace = write_and_open(directory, file);
+    assert_int_equal(snag_trace_warning_count(trace), 0);
+    struct snag_event events[16];
+    size_t count = read_all(trace, events, 16);
+    assert_int_equal(count, 9);
+    uint32_t expected[] = {7, 7, 0, 0, 0, 0, 0, 0, 11};
+    for (size_t index = 0; index < count; index++) assert_int_equal(events[index].stack, expected[index]);
+    assert_int_equal(events[3].op, SNAG_OP_ACQUIRE); /* the REACQUIRE */
+    const uint64_t *frames;
+    assert_int_equal(snag_trace_stack(trace, 0, 7, &frames), 3);
+    assert_memory_equal(frames, STACK_FRAMES, sizeof STACK_FRAMES);
+    assert_int_equal(snag_trace_stack(trace, 0, 11, &frames), 2);
+    assert_int_equal(snag_trace_stack(trace, 0, 42, &frames), 0);
+    assert_null(frames);
+    assert_int_equal(snag_trace_stack(trace, 1, 7, &frames), 0); /* ids are per process */
+    snag_trace_close(trace);
+}
+
+static void reader_never_carries_a_stack_reference_into_the_next_chunk(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_header(file)->chunk_size = 4096;
+    tb_add_thread(file, 1, 0, MAIN_SELF, 100, 1);
+    tb_variable(file, 1, 1, SNAG_REC_STACK, 3, STACK_FRAMES, sizeof STACK_FRAMES);
+    size_t chunks = tb_chunk_count(file);
+    uint64_t ticks = 2;
+    /* fill the chunk up to its last 16 bytes (an 8-byte release evens it out) */
+    for (;;) {
+        uint64_t used = (tb_next_offset(file, 1, 8) - TB_FIRST_CHUNK_OFFSET) % 4096;
+        if (used == 4096 - 16) break;
+        if (used == 4096 - 24) tb_short(file, 1, ticks++, SNAG_REC_RELEASE_PREVIOUS);
+        else tb_event(file, 1, ticks++, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_1);
+    }
+    assert_int_equal(tb_chunk_count(file), chunks);
+    tb_record(file, 1, ticks++, SNAG_REC_STACK_REF, 3); /* the last record of its chunk */
+    tb_event(file, 1, ticks++, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, MUTEX_B, SITE_2); /* the next chunk */
+    assert_true(tb_chunk_count(file) > chunks);
+    struct snag_trace *trace = write_and_open(directory, file);
+    struct snag_event events[MAX_EVENTS];
+    size_t count = read_all(trace, events, MAX_EVENTS);
+    assert_int_equal(events[count - 1].object, MUTEX_B);
+    assert_int_equal(events[count - 1].stack, 0);
+    snag_trace_close(trace);
+}
+
+static void reader_warns_about_corrupt_stack_records_and_keeps_the_first(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_add_thread(file, 1, 0, MAIN_SELF, 100, 1);
+    tb_variable(file, 1, 1, SNAG_REC_STACK, 5, STACK_FRAMES, sizeof STACK_FRAMES);
+    tb_variable(file, 1, 2, SNAG_REC_STACK, 0, STACK_FRAMES, sizeof STACK_FRAMES); /* id 0 */
+    tb_variable(file, 1, 3, SNAG_REC_STACK, 6, NULL, 0);                           /* no frames */
+    tb_variable(file, 1, 4, SNAG_REC_STACK, 5, STACK_FRAMES, 8);                   /* id used already */
+    tb_record(file, 1, 5, SNAG_REC_STACK_REF, 6);
+    tb_event(file, 1, 5, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, MUTEX_A, SITE_1);
+    tb_record(file, 1, 6, SNAG_REC_STACK_REF, 5);
+    tb_event(file, 1, 6, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_1);
+    struct snag_trace *trace = write_and_open(directory, file);
+    assert_int_equal(snag_trace_warning_count(trace), 3);
+    for (size_t index = 0; index < 3; index++) assert_non_null(strstr(snag_trace_warning(trace, index), "stack"));
+    struct snag_event events[4];
+    assert_int_equal(read_all(trace, events, 4), 2);
+    assert_int_equal(events[0].stack, 0);
+    assert_int_equal(events[1].stack, 5);
+    const uint64_t *frames;
+    assert_int_equal(snag_trace_stack(trace, 0, 5, &frames), 3);
+    snag_trace_close(trace);
+}
+
 static struct tb_file *fuzz_seed_file(void)
 {
     struct tb_file *file = tb_begin(100, 1);
@@ -1587,6 +1689,8 @@ static struct tb_file *fuzz_seed_file(void)
     for (uint64_t round = 0; round < 40; round++) {
         uint64_t base = 10 + round * 100;
         tb_event(file, 1, base, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_1);
+        tb_variable(file, 2, base + 5, SNAG_REC_STACK, (uint32_t)round + 1, STACK_FRAMES, sizeof STACK_FRAMES);
+        tb_record(file, 2, base + 5, SNAG_REC_STACK_REF, round + 1);
         tb_event(file, 2, base + 5, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, MUTEX_A, SITE_2);
         tb_event(file, 1, base + 20, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, MUTEX_A, SITE_1);
         tb_event(file, 2, base + 25, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_2);
@@ -1620,6 +1724,8 @@ static void read_everything(const struct snag_trace *trace)
         assert_true(event.process < snag_trace_process_count(trace));
         assert_true(event.object_class >= SNAG_CLASS_MUTEX && event.object_class <= SNAG_CLASS_THREAD);
         lock_events += event.object_class != SNAG_CLASS_THREAD;
+        const uint64_t *frames;
+        if (event.stack) assert_true(snag_trace_stack(trace, event.process, event.stack, &frames) > 0);
         seen++;
     }
     snag_event_cursor_free(cursor);
@@ -1900,6 +2006,9 @@ int main(void)
         TEST(reader_inherits_modules_through_a_chain_of_forks),
         TEST(reader_ends_a_killed_child_when_its_parent_reaped_it),
         TEST(reader_finds_the_shell_of_a_system_call),
+        TEST(reader_gives_each_event_its_own_stack_and_none_to_reacquires),
+        TEST(reader_never_carries_a_stack_reference_into_the_next_chunk),
+        TEST(reader_warns_about_corrupt_stack_records_and_keeps_the_first),
         TEST(reader_survives_thousands_of_damaged_files),
     };
 #undef TEST

@@ -205,8 +205,10 @@ enum snag_control_type {
     SNAG_REC_OBJECT = 0x02,       /* word1 = full object address of the next record (> 48 bits) */
     SNAG_REC_CLOCK_ANCHOR = 0x03, /* word1 = CLOCK_MONOTONIC ns at this record's ticks */
     SNAG_REC_PROCESS_EXIT = 0x04, /* reserved */
-    SNAG_REC_STACK_REF = 0x05,    /* word1 = stack id (a STACK record of this process) of the next record */
-    /* 0x06, 0x07: reserved for OpenCL fixed records, if ever needed */
+    SNAG_REC_STACK_REF = 0x05,    /* word1 = stack id (a STACK record of this process file) captured with the
+                                     next record of classes 1..7 in this chunk (SITE, OBJECT and variable
+                                     records may come between; a short record cancels it) */
+    /* 0x06, 0x07: reserved for the OpenCL issue's fixed records, if it needs any */
     /* short (8-byte) records */
     SNAG_REC_RELEASE_PREVIOUS = 0x08, /* releases the lock the record just before acquired (an ACQUIRE,
                                          ACQUIRE_SHARED or REACQUIRE of classes 1..6 in this chunk) */
@@ -227,8 +229,9 @@ enum snag_variable_type {
     SNAG_REC_SEM_NAME = 0x83,     /* u64 sem_t address, then NUL-terminated name */
     SNAG_REC_THREAD_INFO = 0x84,  /* struct snag_thread_record */
     SNAG_REC_PROCESS_EVENT = 0x85, /* struct snag_process_event_record, then a NUL-terminated path (exec) */
-    SNAG_REC_STACK = 0x86,        /* word1 bits 32..63 = stack id (process-unique, 1..); payload: u64 return
-                                     addresses, innermost first (the stacks work defines it) */
+    SNAG_REC_STACK = 0x86,        /* word1 bits 32..63 = stack id (unique in its process file, 1..); payload:
+                                     u64 return addresses, innermost first, the shim's frames left out; written
+                                     once per distinct stack, by the first thread that saw it */
     SNAG_REC_FINDING = 0x87,      /* a finding the shim detected online (deadlock); struct snag_finding_record */
     /* 0x88..0x8f: reserved for more findings records */
     /* 0x90..0x9f: OpenCL host calls and device commands */

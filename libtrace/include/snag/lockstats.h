@@ -15,6 +15,12 @@ struct snag_site_stats {
     uint64_t wait_ns_total;
 };
 
+/* A distinct stack (snag/stacks.h, in the lock's process) that waited for a lock. */
+struct snag_stack_stats {
+    uint32_t stack;
+    uint64_t count;          /* contended acquisitions (condvar, barrier: waits) with this stack */
+};
+
 /* One lock-like object: a mutex, rwlock, spinlock, condvar, semaphore or
  * barrier, identified by its process and address; re-initialising the
  * address after a destroy starts a new instance. */
@@ -40,6 +46,8 @@ struct snag_lock_stats {
     uint16_t attribute;      /* SNAG_OP_ATTRIBUTE value (mutex kind, sem initial value, ...) */
     struct snag_site_stats *sites;
     size_t site_count;
+    struct snag_stack_stats *stacks; /* the stacks its waits were captured with, most frequent first */
+    size_t stack_count;
 };
 
 enum snag_block_kind {

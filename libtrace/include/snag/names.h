@@ -9,6 +9,7 @@
 
 #include "snag/lockstats.h"
 #include "snag/reader.h"
+#include "snag/stacks.h"
 #include "snag/symbols.h"
 
 struct snag_names;
@@ -24,6 +25,25 @@ int snag_names_site(struct snag_names *names, uint32_t process, uint64_t return_
 /* "function (file:line)", "module+0x1a2b" or "0x7f..."; sanitised for display. */
 const char *snag_names_site_text(struct snag_names *names, uint32_t process, uint64_t return_address, char *out,
                                  size_t size);
+/* One frame of a symbolised stack. A call inlined into its caller is a
+ * frame of its own (inlined = 1), followed by the function it was inlined
+ * into, at the same address. */
+struct snag_stack_frame {
+    uint64_t address;                   /* the return address as recorded */
+    int found;                          /* 0: in no known module (location is empty) */
+    int inlined;
+    struct snag_code_location location; /* looked up at address-1: the call, not what follows it */
+};
+
+/* Stack `stack_id` of `process` (see snag/stacks.h), innermost first, up to
+ * `max` frames after inline expansion. Returns how many were filled, 0 if
+ * the stack is unknown. Strings live as long as names. */
+size_t snag_names_stack(struct snag_names *names, uint32_t process, uint32_t stack_id,
+                        struct snag_stack_frame *frames, size_t max);
+/* A frame as "function (file:line)", "module+0x1a2b" or "0x7f..." with
+ * " [inlined]" after a call inlined into the next frame; sanitised. */
+const char *snag_names_stack_frame_text(const struct snag_stack_frame *frame, char *out, size_t size);
+
 /* A lock's label: its variable ("accounts_lock", "stripe_locks[1]"), a named
  * semaphore's name, else "initialised at ..." or "first used at ...", else
  * its address. A forked child's lock that its parent initialised before the
