@@ -88,6 +88,7 @@ static int compare_findings(const void *left, const void *right)
 static int (*const analyses[])(struct snag_findings *findings, const struct snag_trace *trace) = {
     findings_fork_hazards,
     findings_lock_order,
+    findings_misuse,
 };
 
 struct snag_findings *snag_findings_compute(const struct snag_trace *trace)

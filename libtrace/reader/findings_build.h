@@ -28,5 +28,6 @@ struct snag_finding_thread *finding_add_thread(struct snag_finding *finding, uin
 /* The analyses, each in its own file. Each returns 0, or -1 when out of memory. */
 int findings_fork_hazards(struct snag_findings *findings, const struct snag_trace *trace); /* fork_hazard.c */
 int findings_lock_order(struct snag_findings *findings, const struct snag_trace *trace);   /* lockorder.c */
+int findings_misuse(struct snag_findings *findings, const struct snag_trace *trace);       /* misuse.c */
 
 #endif
