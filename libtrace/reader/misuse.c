@@ -57,7 +57,6 @@ struct thread_state {
     /* what its last release undid, put back if glibc refused the release */
     size_t undone_lock;
     struct holder undone;
-    bool undone_dropped; /* the release took the holder out altogether */
     /* ended (EXIT), and how: the locks it still holds at the end were left held */
     bool exited;
     uint16_t exit_how;
@@ -186,8 +185,7 @@ static int on_release(struct misuse *misuse, const struct snag_event *event, siz
     if (holder) {
         thread->undone_lock = id;
         thread->undone = *holder;
-        thread->undone_dropped = --holder->depth == 0;
-        if (thread->undone_dropped) *holder = object->holders[--object->holder_count];
+        if (--holder->depth == 0) *holder = object->holders[--object->holder_count];
         return 0;
     }
     if (!object->acquired || misuse->skip_process[event->process]) return 0;
@@ -199,7 +197,6 @@ static int on_release(struct misuse *misuse, const struct snag_event *event, siz
     if (!rwlock && object->holder_count == 1) { /* a normal mutex: unlocked under its owner all the same */
         thread->undone_lock = id;
         thread->undone = object->holders[0];
-        thread->undone_dropped = true;
         object->holder_count = 0;
     }
     return 0;
