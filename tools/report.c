@@ -285,6 +285,8 @@ static void json_finding_thread(struct json *json, const struct snag_trace *trac
     json_site_text(json, names, info->process, thread->held_at);
     json_key(json, "waits_at");
     json_site_text(json, names, info->process, thread->waits_at);
+    json_key(json, "acted_at");
+    json_site_text(json, names, info->process, thread->acted_at);
     json_key(json, "since_ns");
     json_uint(json, thread->since_ns);
     if (thread->signalled_by != SNAG_NO_INDEX) {

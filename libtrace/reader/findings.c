@@ -90,6 +90,7 @@ static int (*const analyses[])(struct snag_findings *findings, const struct snag
     findings_lock_order,
     findings_deadlocks,
     findings_hangs,
+    findings_misuse,
 };
 
 struct snag_findings *snag_findings_compute(const struct snag_trace *trace)

@@ -30,5 +30,6 @@ int findings_fork_hazards(struct snag_findings *findings, const struct snag_trac
 int findings_deadlocks(struct snag_findings *findings, const struct snag_trace *trace);   /* deadlock_findings.c */
 int findings_hangs(struct snag_findings *findings, const struct snag_trace *trace);       /* hang_findings.c */
 int findings_lock_order(struct snag_findings *findings, const struct snag_trace *trace);   /* lockorder.c */
+int findings_misuse(struct snag_findings *findings, const struct snag_trace *trace);       /* misuse.c */
 
 #endif

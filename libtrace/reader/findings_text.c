@@ -2,6 +2,7 @@
 #include "snag/findings_text.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -218,6 +219,66 @@ static void say_lock_order_inversion(struct sentence *sentence, const struct wor
         finding->thread_count == 2 ? "other" : "next");
 }
 
+static void say_times(struct sentence *sentence, const struct snag_finding *finding)
+{
+    if (finding->occurrences > 1) say(sentence, " (%u times)", finding->occurrences);
+}
+
+/* One sentence per misuse subkind: who did what to which lock, where, and
+ * who else was involved. */
+static void say_misuse(struct sentence *sentence, const struct wording *words)
+{
+    const struct snag_finding *finding = words->finding;
+    const char *subkind = finding->subkind;
+    char label[LABEL_SIZE], other[LABEL_SIZE], site[SITE_SIZE], other_site[SITE_SIZE];
+    const struct snag_finding_thread *actor = finding->thread_count ? &finding->threads[0] : NULL;
+    if (!actor) return;
+    label_of(words, 0, label, sizeof label);
+    site_of(words, actor, actor->acted_at, site, sizeof site);
+    if (strcmp(subkind, "unlock_not_held") == 0 || strcmp(subkind, "rwlock_unlock_not_held") == 0) {
+        const struct snag_finding_thread *holder = thread_in_role(finding, "holder");
+        say(sentence, "thread %d unlocked %s at %s without holding it", tid_of(words, actor), label, site);
+        say_times(sentence, finding);
+        if (holder)
+            say(sentence, "; thread %d held it (taken at %s)", tid_of(words, holder),
+                site_of(words, holder, holder->held_at, other_site, sizeof other_site));
+        else
+            say(sentence, "; nobody held it");
+    } else if (strcmp(subkind, "destroy_locked") == 0) {
+        const struct snag_finding_thread *holder = thread_in_role(finding, "holder");
+        say(sentence, "thread %d destroyed %s at %s while it was locked", tid_of(words, actor), label, site);
+        if (holder)
+            say(sentence, " by thread %d (taken at %s)", tid_of(words, holder),
+                site_of(words, holder, holder->held_at, other_site, sizeof other_site));
+        say_times(sentence, finding);
+    } else if (strcmp(subkind, "destroy_cond_with_waiters") == 0 || strcmp(subkind, "destroy_sem_with_waiters") == 0) {
+        bool cond = strcmp(subkind, "destroy_cond_with_waiters") == 0;
+        say(sentence, "thread %d destroyed %s at %s while", tid_of(words, actor), label, site);
+        size_t waiters = 0;
+        for (size_t index = 1; index < finding->thread_count; index++) {
+            const struct snag_finding_thread *waiter = &finding->threads[index];
+            say(sentence, "%s thread %d waited on it (at %s)", waiters++ ? " and" : "", tid_of(words, waiter),
+                site_of(words, waiter, waiter->waits_at, other_site, sizeof other_site));
+        }
+        say(sentence, " with no %s on its way", cond ? "signal" : "post");
+        say_times(sentence, finding);
+    } else if (strcmp(subkind, "cond_two_mutexes") == 0) {
+        const struct snag_finding_thread *first = thread_in_role(finding, "first");
+        if (!first) return;
+        say(sentence, "thread %d waits on %s with %s at %s", tid_of(words, actor), label,
+            label_of(words, actor->holds, other, sizeof other), site);
+        say(sentence, " while thread %d waits on it with %s (at %s): a condvar works with one mutex at a time",
+            tid_of(words, first), label_of(words, first->holds, other, sizeof other),
+            site_of(words, first, first->waits_at, other_site, sizeof other_site));
+    } else if (strcmp(subkind, "exit_holding_lock") == 0 || strcmp(subkind, "cancelled_holding_lock") == 0) {
+        say(sentence, "thread %d %s holding %s (taken at %s): no thread can unlock it any more",
+            tid_of(words, actor), strcmp(subkind, "exit_holding_lock") == 0 ? "ended" : "was cancelled", label,
+            site_of(words, actor, actor->held_at, site, sizeof site));
+        for (size_t index = 1; index < finding->thread_count; index++)
+            say(sentence, "; thread %d then waited for it until the end", tid_of(words, &finding->threads[index]));
+    }
+}
+
 /* Kinds without their own words yet: what is known, listed. */
 static void say_in_general(struct sentence *sentence, const struct wording *words)
 {
@@ -249,6 +310,7 @@ const char *snag_finding_message(const struct snag_trace *trace, const struct sn
     else if (strcmp(finding->kind, "deadlock") == 0) say_deadlock(&sentence, &words);
     else if (strcmp(finding->kind, "hang") == 0) say_hang(&sentence, &words);
     else if (strcmp(finding->kind, "lock_order_inversion") == 0) say_lock_order_inversion(&sentence, &words);
+    else if (strcmp(finding->kind, "misuse") == 0) say_misuse(&sentence, &words);
     if (sentence.length == 0) say_in_general(&sentence, &words);
     return snag_text_sanitize(raw, out, size);
 }

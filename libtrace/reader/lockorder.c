@@ -74,7 +74,6 @@ struct edge {
 };
 
 struct lockorder {
-    const struct snag_trace *trace;
     struct lock_identities identities;
     struct lock_state *locks;
     size_t lock_capacity;
@@ -559,7 +558,7 @@ static void lockorder_free(struct lockorder *order)
 
 int findings_lock_order(struct snag_findings *findings, const struct snag_trace *trace)
 {
-    struct lockorder order = {.trace = trace, .thread_count = snag_trace_thread_count(trace)};
+    struct lockorder order = {.thread_count = snag_trace_thread_count(trace)};
     order.threads = calloc(order.thread_count ? order.thread_count : 1, sizeof *order.threads);
     struct snag_event_cursor *cursor = snag_events_all(trace);
     int status = order.threads && cursor ? 0 : -1;

@@ -50,10 +50,11 @@ if [ $quick = 1 ]; then
     : "${reps:=1}" "${pigz_reps:=1}" "${pigz_mb:=4}"
     do_perf=0 do_callgrind=0
     # iterations: pairs (contended: pairs per thread; condvar: round trips)
-    n_mutex=20000 n_contended=20000 n_condvar=300 n_sem=20000 n_rwlock=20000 n_fork=20
+    n_mutex=20000 n_contended=20000 n_condvar=300 n_sem=20000 n_rwlock=20000 n_fork=20 n_nested=20000
 else
     : "${reps:=7}" "${pigz_reps:=3}" "${pigz_mb:=200}"
     n_mutex=5000000 n_contended=1000000 n_condvar=20000 n_sem=5000000 n_rwlock=5000000 n_fork=1000
+    n_nested=2000000
 fi
 for value in "$reps" "$pigz_reps" "$pigz_mb"; do
     case $value in '' | *[!0-9]* | 0) echo "run_benchmarks.sh: counts must be positive integers" >&2; exit 2 ;; esac
@@ -174,9 +175,42 @@ micro contended_pair "mutex, 2 threads contending" contended $n_contended "$work
 micro condvar_roundtrip "condvar ping-pong round trip" condvar $n_condvar "$work" $((2 * n_condvar))
 micro sem_pair "sem_wait+sem_post, 1 thread" sem $n_sem "$work" $((2 * (n_sem + $(warm $n_sem))))
 micro rwlock_rdpair "rwlock rdlock+unlock, 1 thread" rwlock $n_rwlock "$work" $((2 * (n_rwlock + $(warm $n_rwlock))))
+micro nested_pair "2 mutexes nested in one order, 1 thread" nested $n_nested "$work" \
+    $((4 * (n_nested + $(warm $n_nested))))
 # Processes record no lock events: the trace files (one per child) are the check.
 micro fork_exit "fork + exit + waitpid round trip" fork_exit $n_fork "$work" 0
 micro fork_exec "fork + exec /bin/true + waitpid" fork_exec $n_fork "$work" 0
+
+# ---- snag report on nested locking: the offline analyses stay linear ----
+# Traces of the nested benchmark with N and 2N pairs; `snag report --json`
+# (which runs every findings analysis, the lock-order graph included) timed
+# on each, best of 3. A linear analysis takes about twice as long on the
+# second: ratio_2x is that factor.
+report_seconds() { # TRACE_DIR: the best of 3 report times, in seconds
+    local times=() run start
+    for run in 1 2 3; do
+        start=$(date +%s.%N)
+        "$snag" report --json "$1" >/dev/null 2>"$work/report.err" || return 1
+        times+=("$(calc "$(date +%s.%N) - $start")")
+    done
+    best "${times[@]}"
+}
+report_nested() {
+    local pairs seconds=() dir value
+    note "  snag report on nested locking: traces of $n_nested and $((2 * n_nested)) nested pairs"
+    for pairs in $n_nested $((2 * n_nested)); do
+        dir=$work/report_nested.$pairs
+        rm -rf "$dir" && mkdir "$dir" || { fail "report_nested: cannot create $dir"; return; }
+        env LD_PRELOAD="$shim" SNAG_TRACE_DIR="$dir" "$bench" nested "$pairs" >/dev/null ||
+            { fail "report_nested: traced snag_bench nested exited $?"; return; }
+        value=$(report_seconds "$dir") || { report_failed "$dir"; return; }
+        seconds+=("$value")
+        rm -rf "$dir"
+    done
+    emit "BENCH name=report_nested unit=s pairs=$n_nested seconds=$(fmt "${seconds[0]}" 3)" \
+        "seconds_2x=$(fmt "${seconds[1]}" 3) ratio_2x=$(fmt "$(calc "${seconds[1]} / ${seconds[0]}")" 3)"
+}
+report_nested
 
 # ---- instruction counts: stable where wall time is not ----
 # Instructions per uncontended pair = (count(N2) - count(N1)) / (N2 - N1):
@@ -389,7 +423,7 @@ echo "GOAL name=pigz_wall_ratio target=1.02 value=$(fmt "$g2" 4) status=$s2"
 echo "GOAL name=bytes_per_event target=16 value=$(fmt "$g3" 3) status=$s3"
 
 # ---- well-formedness (what bench_smoke checks) ----
-required="uncontended_pair uncontended_pair_shm contended_pair condvar_roundtrip sem_pair rwlock_rdpair pigz_wall"
+required="uncontended_pair uncontended_pair_shm contended_pair condvar_roundtrip sem_pair rwlock_rdpair nested_pair report_nested pigz_wall"
 for name in $required; do
     found=0
     for line in "${bench_lines[@]}"; do

@@ -68,6 +68,28 @@ static uint64_t run_mutex(long iterations, long warmup)
     return now_ns() - start;
 }
 
+/* ---- nested mutexes, always in one order (the lock-order analysis's steady state) ---- */
+
+static pthread_mutex_t outer_mutex = PTHREAD_MUTEX_INITIALIZER, inner_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+NOINLINE void bench_nested_loop(long iterations)
+{
+    for (long index = 0; index < iterations; index++) {
+        pthread_mutex_lock(&outer_mutex);
+        pthread_mutex_lock(&inner_mutex);
+        pthread_mutex_unlock(&inner_mutex);
+        pthread_mutex_unlock(&outer_mutex);
+    }
+}
+
+static uint64_t run_nested(long iterations, long warmup)
+{
+    bench_nested_loop(warmup);
+    uint64_t start = now_ns();
+    bench_nested_loop(iterations);
+    return now_ns() - start;
+}
+
 /* ---- two threads on one mutex ---- */
 
 static atomic_int go;
@@ -243,6 +265,7 @@ static const struct {
     long ops_per_iteration; /* operations timed per iteration */
 } modes[] = {
     {"mutex", run_mutex, 1},
+    {"nested", run_nested, 1},
     {"contended", run_contended, 2},
     {"condvar", run_condvar, 1},
     {"sem", run_sem, 1},

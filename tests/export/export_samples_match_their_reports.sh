@@ -6,7 +6,8 @@
 # to each wait; condvar waits get theirs from signals) and striped_locks
 # (no contention, no waits, no arrows), fork_while_locked (its fork hazard
 # as an instant on the thread that forked; none for its pthread_atfork
-# twin). Arrows: one per contended hold that follows a release of its lock
+# twin), lock_order_inversion (its finding with the report's message,
+# threads and locks). Arrows: one per contended hold that follows a release of its lock
 # by another thread, never more than the report's contended acquisitions.
 here=$(cd "$(dirname "$0")" && pwd) || exit 1
 . "$here/../integration/lib.sh"
@@ -110,3 +111,7 @@ assert_eq "fork_while_locked: the finding's message, as the report's" \
     "$(jqr fork_while_locked.summary.json '.findings[0].args.message')"
 export_sample fork_with_atfork
 assert_eq "fork_with_atfork: findings" 0 "$(jqr fork_with_atfork.summary.json '.findings | length')"
+export_sample lock_order_inversion
+assert_eq "lock_order_inversion: the finding, with the report's message, threads and locks" \
+    "$(jqr lock_order_inversion.report.json '.findings[0] | "\(.kind): \(.subkind) \(.message) \([.threads[] | "\(.tid)/\(.role)"]) \([.locks[].label])"')" \
+    "$(jqr lock_order_inversion.summary.json '.findings[0] | "\(.name) \(.args.message) \([.args.threads[] | "\(.tid)/\(.role)"]) \([.args.locks[].label])"')"

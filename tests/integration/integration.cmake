@@ -38,6 +38,7 @@ set(SNAG_INTEGRATION_TESTS
   make_j2_builds_a_process_tree 120
   fork_while_locked_is_a_high_fork_hazard 60
   lock_order_inversion_is_found_and_its_twins_are_not 120
+  misuse_is_found_and_correct_programs_have_none 120
   process_trees_of_real_programs 180
   process_pool_workers_share_a_lock 60
   processes_that_outlive_the_program_still_write_complete_files 60

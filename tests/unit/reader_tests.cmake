@@ -40,6 +40,13 @@ target_link_libraries(test_lockorder PRIVATE snag_reader cmocka)
 add_test(NAME unit_lockorder COMMAND test_lockorder)
 set_tests_properties(unit_lockorder PROPERTIES TIMEOUT 120)
 
+add_executable(test_misuse ${SNAG_READER_TESTS_DIR}/test_misuse.c ${SNAG_READER_TESTS_DIR}/trace_builder.c)
+snag_target_defaults(test_misuse SANITIZABLE)
+target_include_directories(test_misuse PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include ${SNAG_READER_TESTS_DIR})
+target_link_libraries(test_misuse PRIVATE snag_reader cmocka)
+add_test(NAME unit_misuse COMMAND test_misuse)
+set_tests_properties(unit_misuse PROPERTIES TIMEOUT 120)
+
 add_executable(test_text ${SNAG_READER_TESTS_DIR}/test_text.c)
 snag_target_defaults(test_text SANITIZABLE)
 target_include_directories(test_text PRIVATE ${PROJECT_SOURCE_DIR}/libtrace/include)

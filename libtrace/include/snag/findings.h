@@ -49,6 +49,8 @@ struct snag_finding_thread {
     uint32_t held_stack;
     uint64_t waits_at;     /* where it waits for (or took) `wants` */
     uint32_t waits_stack;
+    uint64_t acted_at;     /* where it did what the finding is about (unlocked, destroyed), 0 if no site */
+    uint32_t acted_stack;
     uint64_t since_ns;     /* since when: it waits for `wants`, or, with none, it holds `holds` */
     /* For a wait on a condvar or semaphore: who last signalled or posted it. */
     uint32_t signalled_by; /* thread index, SNAG_NO_INDEX if nobody did */
