@@ -3,7 +3,8 @@
  *   unlock_not_held: a mutex or spinlock unlocked by a thread that does not
  *     hold it (glibc refuses it for error-checking and recursive mutexes: a
  *     FAILED record; a normal mutex just gets unlocked under its owner);
- *   rwlock_unlock_not_held: the same for a rwlock;
+ *   rwlock_unlock_not_held: the same for a rwlock (a lone holder counts as
+ *     unlocked by it, as glibc does; with several readers, nobody does);
  *   destroy_locked: a mutex, rwlock or spinlock destroyed while held;
  *   destroy_cond_with_waiters: a condvar destroyed while a thread waits on
  *     it, not woken by a signal or broadcast yet;
@@ -194,7 +195,7 @@ static int on_release(struct misuse *misuse, const struct snag_event *event, siz
                                                   id, event->site, event->thread, event->time_ns, &repeat);
     if (repeat) return 0;
     if (!finding || !add_actor(finding, event, "unlocker") || add_holders(finding, object, 0)) return -1;
-    if (!rwlock && object->holder_count == 1) { /* a normal mutex: unlocked under its owner all the same */
+    if (object->holder_count == 1) { /* a normal mutex, a lone reader: unlocked under its owner all the same */
         thread->undone_lock = id;
         thread->undone = object->holders[0];
         object->holder_count = 0;

@@ -40,6 +40,11 @@ assert_eq "cond_two_mutexes: the two mutexes" "ready_cond,queue_lock,stats_lock"
 check sem_destroyed_while_waited destroy_sem_with_waiters destroyer shut_down work_ready
 assert_eq "sem_destroyed_while_waited: the waiter, where it waits" "waiter worker" \
     "$(jqr sem_destroyed_while_waited.json '.findings[0].threads[1] | "\(.role) \(.waits_at | split(" ")[0])"')"
+check rwlock_unlock_from_wrong_thread rwlock_unlock_not_held unlocker release_readers table_lock
+assert_eq "rwlock_unlock_from_wrong_thread: the reader holding it" "holder read_table" \
+    "$(jqr rwlock_unlock_from_wrong_thread.json '.findings[0].threads[1] | "\(.role) \(.held_at | split(" ")[0])"')"
+check cancelled_holding_lock cancelled_holding_lock exiter do_work work_lock
+assert_eq "cancelled_holding_lock: output" "work_lock: still locked" "$(cat run.out)"
 
 cat >correct.c <<'C'
 #include <pthread.h>

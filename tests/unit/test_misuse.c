@@ -149,7 +149,9 @@ static void repeated_misuse_at_one_site_is_one_finding_counted(void **state)
 
 static void a_rwlock_unlocked_by_a_thread_that_does_not_hold_it(void **state)
 {
-    CHECK_MISUSE("rwlock_unlock_not_held", RW(1, ACQUIRE_SHARED), RW(2, RELEASE), RW(1, RELEASE));
+    /* glibc drops the lone reader's hold: the reader's own unlock then has nothing to unlock */
+    CHECK_MISUSE("rwlock_unlock_not_held,rwlock_unlock_not_held", RW(1, ACQUIRE_SHARED), RW(2, RELEASE),
+                 RW(1, RELEASE));
     CHECK_MISUSE("", RW(1, ACQUIRE_SHARED), RW(2, ACQUIRE_SHARED), RW(2, RELEASE), RW(1, RELEASE));
 }
 
