@@ -641,6 +641,7 @@ void snag_report_summary(const char *path, int rows)
                 lock->contended, lock->acquisitions, snag_text_duration(lock->wait_ns_total, waited, sizeof waited));
     }
     if (shown == 0) fprintf(stderr, "snag: no lock was contended\n");
+    report_opencl_summary(stderr, trace);
     fprintf(stderr, "snag: details: snag report %s\n", safe);
     snag_names_free(names);
     snag_lockstats_free(stats);

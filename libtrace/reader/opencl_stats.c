@@ -470,7 +470,7 @@ struct snag_opencl_stats *snag_opencl_stats_compute(const struct snag_trace *tra
         snag_opencl_stats_free(stats);
         return NULL;
     }
-    qsort(stats->findings, stats->finding_count, sizeof *stats->findings, compare_findings);
+    if (stats->finding_count > 1) qsort(stats->findings, stats->finding_count, sizeof *stats->findings, compare_findings);
     return stats;
 }
 
