@@ -9,6 +9,7 @@
 
 #include "snag/format.h"
 
+/* An OPENCL_COMMAND as read: device times, before the clocks are known. */
 struct pending_command {
     uint32_t process;
     uint64_t id;
