@@ -402,7 +402,8 @@ static void json_site(struct json *json, struct snag_names *names, uint32_t proc
     json_end_object(json);
 }
 
-static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats)
+static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                           const struct snag_opencl_stats *opencl)
 {
     json_key(json, "processes");
     json_begin_array(json);
@@ -460,6 +461,8 @@ static void json_processes(struct json *json, const struct snag_trace *trace, co
                 json_key(json, snag_block_kind_name((enum snag_block_kind)kind));
                 json_uint(json, figures->blocked_ns[kind]);
             }
+            json_key(json, "opencl"); /* waits for an OpenCL device */
+            json_uint(json, report_opencl_thread_blocked_ns(opencl, thread->index));
             json_end_object(json);
             json_end_object(json);
         }
@@ -524,7 +527,7 @@ static void print_json(FILE *out, const char *path, const struct snag_trace *tra
     json_uint(&json, snag_trace_end_ns(trace));
     json_key(&json, "events");
     json_uint(&json, snag_trace_event_count(trace));
-    json_processes(&json, trace, stats);
+    json_processes(&json, trace, stats, opencl);
     json_locks(&json, trace, stats, names);
     json_findings(&json, trace, stats, names, findings, opencl);
     report_opencl_json(&json, trace, opencl);

@@ -157,6 +157,14 @@ void report_opencl_text(FILE *out, const struct snag_trace *trace, struct snag_n
     }
 }
 
+uint64_t report_opencl_thread_blocked_ns(const struct snag_opencl_stats *stats, uint32_t thread)
+{
+    for (size_t index = 0; index < snag_opencl_stats_thread_count(stats); index++)
+        if (snag_opencl_stats_thread(stats, index)->thread == thread)
+            return snag_opencl_stats_thread(stats, index)->blocked_ns;
+    return 0;
+}
+
 void report_opencl_summary(FILE *out, const struct snag_trace *trace)
 {
     if (snag_opencl_call_count(snag_trace_opencl(trace)) == 0) return;
