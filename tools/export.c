@@ -802,7 +802,8 @@ static void write_opencl_command(struct exporter *x, const struct snag_opencl_lo
                 (int32_t)command->queue + 1, command->start_ns, command->end_ns);
     json_key_microseconds(&x->json, "queued_us", command->queued_ns);
     json_key_microseconds(&x->json, "submit_us", command->submit_ns);
-    json_key_microseconds(&x->json, "queued_to_start_us", command->start_ns - command->queued_ns);
+    json_key_microseconds(&x->json, "queued_to_start_us",
+                          command->start_ns > command->queued_ns ? command->start_ns - command->queued_ns : 0);
     if (call) {
         json_key_string(&x->json, "function", snag_opencl_function_name(call->function));
         if (call->thread < snag_trace_thread_count(x->trace))

@@ -500,7 +500,8 @@ static void json_process_events(struct json *json, const struct snag_trace *trac
     json_end_array(json);
 }
 
-static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats)
+static void json_processes(struct json *json, const struct snag_trace *trace, const struct snag_lockstats *stats,
+                           const struct snag_opencl_stats *opencl)
 {
     json_key(json, "processes");
     json_begin_array(json);
@@ -573,6 +574,8 @@ static void json_processes(struct json *json, const struct snag_trace *trace, co
                 json_key(json, snag_block_kind_name((enum snag_block_kind)kind));
                 json_uint(json, figures->blocked_ns[kind]);
             }
+            json_key(json, "opencl"); /* waits for an OpenCL device */
+            json_uint(json, report_opencl_thread_blocked_ns(opencl, thread->index));
             json_end_object(json);
             json_end_object(json);
         }
@@ -648,7 +651,7 @@ static void print_json(FILE *out, const char *path, const struct snag_trace *tra
     json_uint(&json, snag_trace_end_ns(trace));
     json_key(&json, "events");
     json_uint(&json, snag_trace_event_count(trace));
-    json_processes(&json, trace, stats);
+    json_processes(&json, trace, stats, opencl);
     json_locks(&json, trace, stats, names);
     json_findings(&json, trace, stats, names, findings, opencl);
     report_opencl_json(&json, trace, opencl);
@@ -792,6 +795,7 @@ int snag_report_summary(const char *path, int rows, int quiet, const char *fail_
             fprintf(stderr, "  [%s] %s/%s: %s\n", snag_severity_name(finding->severity), finding->kind,
                     finding->subkind, snag_finding_message(trace, stats, names, finding, message, sizeof message));
         }
+        report_opencl_summary(stderr, trace);
         fprintf(stderr, "snag: details: snag report %s\n", safe);
     }
     snag_findings_free(findings);

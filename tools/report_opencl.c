@@ -32,9 +32,12 @@ static void print_clocks(FILE *out, const struct snag_trace *trace, const struct
 {
     for (size_t index = 0; index < snag_opencl_clock_count(log); index++) {
         const struct snag_opencl_clock *clock = snag_opencl_clock(log, index);
-        char uncertainty[32];
-        fprintf(out, "  device clock of pid %d device 0x%" PRIx64 ": %s, +- %s", process_pid(trace, clock->process),
-                clock->device, snag_opencl_clock_method_name(clock->method),
+        char uncertainty[32], name[256] = "";
+        for (size_t queue = 0; queue < snag_opencl_queue_count(log) && !name[0]; queue++)
+            if (snag_opencl_queue(log, queue)->clock == index)
+                snag_text_sanitize(snag_opencl_queue(log, queue)->device_name, name, sizeof name);
+        fprintf(out, "  device clock of %s (pid %d): %s, +- %s", name, process_pid(trace, clock->process),
+                snag_opencl_clock_method_name(clock->method),
                 snag_text_duration(clock->uncertainty_ns, uncertainty, sizeof uncertainty));
         if (clock->method == SNAG_OPENCL_CLOCK_MEASURED)
             fprintf(out, " (from %" PRIu64 " command%s)", clock->samples, clock->samples == 1 ? "" : "s");
@@ -152,6 +155,40 @@ void report_opencl_text(FILE *out, const struct snag_trace *trace, struct snag_n
         fprintf(out, "  [%s] opencl/%s: %s\n", snag_severity_name(finding->severity), finding->subkind,
                 snag_text_sanitize(message, safe, sizeof safe));
     }
+}
+
+uint64_t report_opencl_thread_blocked_ns(const struct snag_opencl_stats *stats, uint32_t thread)
+{
+    for (size_t index = 0; index < snag_opencl_stats_thread_count(stats); index++)
+        if (snag_opencl_stats_thread(stats, index)->thread == thread)
+            return snag_opencl_stats_thread(stats, index)->blocked_ns;
+    return 0;
+}
+
+void report_opencl_summary(FILE *out, const struct snag_trace *trace)
+{
+    if (snag_opencl_call_count(snag_trace_opencl(trace)) == 0) return;
+    struct snag_opencl_stats *stats = snag_opencl_stats_compute(trace);
+    if (!stats) return;
+    uint64_t launches = 0, busy_ns = 0, span_ns = 0, blocked_ns = 0;
+    for (size_t index = 0; index < snag_opencl_stats_kernel_count(stats); index++)
+        launches += snag_opencl_stats_kernel(stats, index)->launches;
+    for (size_t index = 0; index < snag_opencl_stats_busy_count(stats); index++) {
+        const struct snag_opencl_busy_stats *busy = snag_opencl_stats_busy(stats, index);
+        if (busy->queue != SNAG_NO_INDEX) continue; /* devices only */
+        busy_ns += busy->busy_ns;
+        span_ns += busy->last_ns > busy->first_ns ? busy->last_ns - busy->first_ns : 0;
+    }
+    for (size_t index = 0; index < snag_opencl_stats_thread_count(stats); index++)
+        blocked_ns += snag_opencl_stats_thread(stats, index)->blocked_ns;
+    char blocked[32];
+    fprintf(out, "snag: OpenCL: %" PRIu64 " kernel launch%s, device busy %.0f%% of its active time, host blocked on it %s",
+            launches, launches == 1 ? "" : "es", span_ns ? 100.0 * (double)busy_ns / (double)span_ns : 0.0,
+            snag_text_duration(blocked_ns, blocked, sizeof blocked));
+    size_t findings = snag_opencl_stats_finding_count(stats);
+    if (findings) fprintf(out, ", %zu finding%s", findings, findings == 1 ? "" : "s");
+    fprintf(out, "\n");
+    snag_opencl_stats_free(stats);
 }
 
 static void json_figure(struct json *json, const char *key, uint64_t value)

@@ -9,6 +9,7 @@
 
 #include "snag/format.h"
 
+/* An OPENCL_COMMAND as read: device times, before the clocks are known. */
 struct pending_command {
     uint32_t process;
     uint64_t id;
@@ -297,12 +298,14 @@ static void measure_clocks(struct snag_opencl_log *log)
         }
         clock->samples = samples;
         if (!samples) continue;
+        /* unsigned widths: bounds from a damaged trace may be far apart */
         if (lower <= upper) {
-            clock->offset_ns = lower + (upper - lower) / 2;
-            clock->uncertainty_ns = (uint64_t)(upper - lower) / 2;
+            uint64_t width = (uint64_t)upper - (uint64_t)lower;
+            clock->offset_ns = lower + (int64_t)(width / 2);
+            clock->uncertainty_ns = width / 2;
         } else {
             clock->offset_ns = lower;
-            clock->uncertainty_ns = (uint64_t)(lower - upper);
+            clock->uncertainty_ns = (uint64_t)lower - (uint64_t)upper;
         }
     }
 }
@@ -321,10 +324,11 @@ static int compare_commands(const void *left, const void *right)
     return (a->end_ns > b->end_ns) - (a->end_ns < b->end_ns);
 }
 
+/* A device time on the trace's time base: 0 before the trace's start. */
 static uint64_t on_trace(int64_t offset_ns, uint64_t device_ns, uint64_t start)
 {
-    int64_t host = (int64_t)device_ns - offset_ns - (int64_t)start;
-    return host > 0 ? (uint64_t)host : 0;
+    __int128 host = (__int128)device_ns - offset_ns - (__int128)start;
+    return host <= 0 ? 0 : host >= (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)host;
 }
 
 /* The enqueueing call of each device record, by (process, command id). */

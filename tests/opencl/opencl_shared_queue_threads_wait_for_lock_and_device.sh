@@ -20,3 +20,6 @@ assert_eq "queue_lock acquisitions" 12 "$(lock_field report.json queue_lock acqu
 hold=$(lock_field report.json queue_lock hold_ns_total)
 blocked=$(jqr report.json '[.opencl.threads[].blocked_ns] | add')
 assert_int -ge "queue_lock hold time covers the device waits" "$hold" "$blocked"
+# The same waits in the threads' blocked times, next to their lock waits.
+assert_eq "blocked_ns.opencl per thread, as in the OpenCL table" "$blocked" \
+    "$(jqr report.json '[.processes[0].threads[].blocked_ns.opencl] | add')"

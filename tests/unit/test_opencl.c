@@ -239,6 +239,40 @@ static void events_never_released_are_leaks_and_reused_handles_are_not(void **st
     free(directory);
 }
 
+/* Records of the right sizes filled with noise: read without a crash or an
+ * undefined operation (the sanitizer build runs this too). */
+static void noise_in_opencl_records_is_read_safely(void **state)
+{
+    (void)state;
+    char *directory = tb_temp_dir();
+    struct tb_file *file = tb_begin(100, 1);
+    tb_add_thread(file, 1, 0, 0x7f0000000100, 100, 1);
+    uint64_t seed = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t noise[24];
+    for (int record = 0; record < 400; record++) {
+        for (size_t word = 0; word < 24; word++) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            noise[word] = record % 3 ? seed : seed % 4096; /* some small values, so handles and ids meet */
+        }
+        uint8_t type = (uint8_t)(SNAG_REC_OPENCL_FIRST + record % 4);
+        tb_variable(file, 1, 10 + (uint64_t)record, type, 0, noise, sizeof noise);
+    }
+    assert_int_equal(tb_write_into(file, directory), 0);
+    tb_free(file);
+    char error[512];
+    struct snag_trace *trace = snag_trace_open(directory, error, sizeof error);
+    assert_non_null(trace);
+    struct snag_opencl_stats *stats = snag_opencl_stats_compute(trace);
+    assert_non_null(stats);
+    char message[1024];
+    for (size_t index = 0; index < snag_opencl_stats_finding_count(stats); index++)
+        snag_opencl_finding_message(trace, snag_opencl_stats_finding(stats, index), "", message, sizeof message);
+    snag_opencl_stats_free(stats);
+    snag_trace_close(trace);
+    tb_remove_tree(directory);
+    free(directory);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +281,7 @@ int main(void)
         cmocka_unit_test(a_device_timer_gives_the_offset),
         cmocka_unit_test(short_records_are_skipped_and_the_rest_is_read),
         cmocka_unit_test(events_never_released_are_leaks_and_reused_handles_are_not),
+        cmocka_unit_test(noise_in_opencl_records_is_read_safely),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -237,7 +237,7 @@ enum snag_variable_type {
     /* 0x90..0x9f: OpenCL host calls and device commands */
     SNAG_REC_OPENCL_CALL = 0x90,    /* an OpenCL API call: struct snag_opencl_call_record, then a text */
     SNAG_REC_OPENCL_COMMAND = 0x91, /* a device command completed: struct snag_opencl_command_record */
-    SNAG_REC_OPENCL_OBJECT = 0x92,  /* struct snag_opencl_object_record, then a NUL-terminated name */
+    SNAG_REC_OPENCL_OBJECT = 0x92,  /* struct snag_opencl_object_record, then a name (ends at a NUL or the record's end) */
     SNAG_REC_OPENCL_CLOCK = 0x93,   /* a device clock's calibration: struct snag_opencl_clock_record */
     /* 0x94..0x9f: reserved for more OpenCL records */
 };
@@ -442,7 +442,7 @@ enum snag_opencl_object_kind {
     SNAG_OPENCL_KERNEL = 2,  /* parent = program, name = the kernel's function name */
 };
 
-/* SNAG_REC_OPENCL_OBJECT payload, then a NUL-terminated name. */
+/* SNAG_REC_OPENCL_OBJECT payload, then a name of up to 255 bytes (ends at a NUL or the record's end). */
 struct snag_opencl_object_record {
     uint64_t handle;
     uint64_t parent;
