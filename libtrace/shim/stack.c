@@ -131,7 +131,7 @@ static int enough_stack_room(const struct snag_thread_state *thread)
 }
 
 /* The program's backtrace: the shim's own frames (the wrapper on top, the
- * start trampoline below a thread's routine) are left out. */
+ * start trampoline below a thread's routine) and libunwind's are left out. */
 static unsigned backtrace_of_program(uint64_t *frames, unsigned skip_frames)
 {
     void *raw[SNAG_STACK_MAX_FRAMES + SHIM_FRAMES_MAX];
@@ -145,7 +145,9 @@ static unsigned backtrace_of_program(uint64_t *frames, unsigned skip_frames)
     *thread = saved;
     unsigned depth = 0;
     for (int index = 0; index < count && depth < SNAG_STACK_MAX_FRAMES; index++) {
-        if (!raw[index] || in_code(&shim_code, (uintptr_t)raw[index])) continue;
+        /* libunwind's own frame shows when its fast path gives up (a cold cache) */
+        if (!raw[index] || in_code(&shim_code, (uintptr_t)raw[index]) || in_code(&unwinder_code, (uintptr_t)raw[index]))
+            continue;
         if (skip_frames) {
             skip_frames--;
             continue;

@@ -12,6 +12,9 @@
  *              condition variables                                   (per round trip)
  *   sem        one thread: sem_wait + sem_post on one semaphore      (per pair)
  *   rwlock     one thread: pthread_rwlock_rdlock + unlock            (per pair)
+ *   handoff    two threads hand one mutex back and forth so that every
+ *              acquisition finds it held and blocks: under the shim each is
+ *              a WAIT with a stack capture                           (per acquisition)
  * WARMUP untimed operations run first (default min(ITERATIONS / 10, 100000)).
  *
  * Prints one line:
@@ -23,6 +26,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -132,6 +136,58 @@ static uint64_t run_contended(long iterations, long warmup)
                 (unsigned long long)contended_counter, (unsigned long long)(warmup + 2 * iterations));
         exit(1);
     }
+    return elapsed;
+}
+
+/* ---- blocking hand-off: every acquisition contended ---- */
+
+static pthread_mutex_t handoff_mutex = PTHREAD_MUTEX_INITIALIZER;
+static atomic_long handoff_announced; /* the round whose waiter is about to lock */
+static atomic_long handoff_taken;     /* the round whose waiter got the mutex */
+static long handoff_rounds, handoff_warmup;
+static uint64_t handoff_start_ns;
+
+/* Round r: the holder (thread r % 2) waits until the other thread
+ * announces it is about to lock, gives it time to find the mutex held, and
+ * unlocks, then waits until the waiter has it (else it could take it back
+ * first); the waiter holds it for round r + 1. Thread 0 starts holding it. */
+static NOINLINE void bench_handoff_loop(int me)
+{
+    for (long round = 0; round < handoff_rounds; round++) {
+        if (me == 0 && round == handoff_warmup) handoff_start_ns = now_ns();
+        if (round % 2 == me) {
+            /* yield, not spin: on a busy machine the other thread needs the CPU */
+            while (atomic_load_explicit(&handoff_announced, memory_order_acquire) != round + 1) sched_yield();
+            for (int pause = 0; pause < 3; pause++) sched_yield(); /* let it reach the lock and block */
+            pthread_mutex_unlock(&handoff_mutex);
+            while (atomic_load_explicit(&handoff_taken, memory_order_acquire) != round + 1) sched_yield();
+        } else {
+            atomic_store_explicit(&handoff_announced, round + 1, memory_order_release);
+            pthread_mutex_lock(&handoff_mutex);
+            atomic_store_explicit(&handoff_taken, round + 1, memory_order_release);
+        }
+    }
+}
+
+static void *handoff_partner(void *argument)
+{
+    (void)argument;
+    bench_handoff_loop(1);
+    return NULL;
+}
+
+static uint64_t run_handoff(long iterations, long warmup)
+{
+    handoff_warmup = warmup + (warmup + iterations) % 2; /* even: thread 0 holds the mutex at the end */
+    handoff_rounds = handoff_warmup + iterations;
+    pthread_mutex_lock(&handoff_mutex);
+    pthread_t partner;
+    int error = pthread_create(&partner, NULL, handoff_partner, NULL);
+    if (error) die("pthread_create", error);
+    bench_handoff_loop(0);
+    pthread_join(partner, NULL);
+    uint64_t elapsed = now_ns() - handoff_start_ns;
+    pthread_mutex_unlock(&handoff_mutex); /* an even number of rounds leaves it with thread 0 */
     return elapsed;
 }
 
@@ -270,6 +326,7 @@ static const struct {
     {"condvar", run_condvar, 1},
     {"sem", run_sem, 1},
     {"rwlock", run_rwlock, 1},
+    {"handoff", run_handoff, 1},
     {"fork_exit", run_fork_exit, 1},
     {"fork_exec", run_fork_exec, 1},
 };
