@@ -64,6 +64,28 @@ static int fetch(struct details_screen *screen, uint32_t lane, uint64_t first, s
     return first + count <= from + screen->count ? 0 : -1;
 }
 
+
+#define STACK_ROWS 5
+
+/* The stack captured with the event (snag/stacks.h), innermost first, at
+ * most STACK_ROWS - 1 frames under a "stack:" line. */
+static void draw_stack(struct model *model, struct canvas *canvas, int x, int y, int width,
+                       const struct snag_event *event)
+{
+    if (!event->stack) {
+        canvas_put_text(canvas, x, y, width, "(no stack captured with this event)", STYLE_DIM);
+        return;
+    }
+    struct snag_stack_frame frames[STACK_ROWS];
+    size_t count = snag_names_stack(model_names(model), event->process, event->stack, frames, STACK_ROWS);
+    canvas_put_text(canvas, x, y, width, "stack:", STYLE_DIM);
+    for (size_t frame = 0; frame < count && frame + 1 < STACK_ROWS; frame++) {
+        char text[1024];
+        canvas_printf(canvas, x, y + 1 + (int)frame, width, STYLE_NORMAL, "  %s",
+                      snag_names_stack_frame_text(&frames[frame], text, sizeof text));
+    }
+}
+
 static void details_draw(struct screen *base, struct canvas *canvas, struct rect area)
 {
     struct details_screen *screen = (struct details_screen *)base;
@@ -87,7 +109,10 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
         canvas_put_text(canvas, area.x, area.y + 2, area.width, "This thread recorded no events.", STYLE_DIM);
         return;
     }
-    int rows = area.height - 5; /* header lines above, the current event in full below */
+    /* under the table: the current event in full, then its stack when the
+     * screen has room for one */
+    int stack_rows = area.height >= 18 ? STACK_ROWS + 1 : 0;
+    int rows = area.height - 5 - stack_rows; /* header lines above, the current event in full below */
     if (rows < 1) return;
     uint64_t total = lane_index_event_count(model->lanes, lane);
     uint64_t first = current.ordinal > (uint64_t)rows / 2 ? current.ordinal - (uint64_t)rows / 2 : 0;
@@ -125,7 +150,7 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
         if (first + index != current.ordinal) continue;
         /* the event under the cursor, in full, under the table */
         char name[256], where[1024];
-        int bottom = area.y + area.height - 2;
+        int bottom = area.y + area.height - 2 - stack_rows;
         canvas_printf(canvas, area.x, bottom, area.width, STYLE_NORMAL, "%s on %s (%s 0x%" PRIx64 ")",
                       event_name(event, name, sizeof name), model_object_label(model, object),
                       snag_class_name(event->object_class), event->object);
@@ -133,6 +158,7 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
             canvas_printf(canvas, area.x, bottom + 1, area.width, STYLE_NORMAL, "at %s",
                           model_site_text(model, event->process, event->site, where, sizeof where));
         else canvas_put_text(canvas, area.x, bottom + 1, area.width, "(no call site recorded)", STYLE_DIM);
+        if (stack_rows) draw_stack(model, canvas, area.x, bottom + 2, area.width, event);
     }
 }
 

@@ -38,6 +38,7 @@ set_tests_properties(unit_lane_index PROPERTIES LABELS viewer TIMEOUT 120)
 set(SNAG_VIEWER_TESTS
   view_dump_shows_a_lane_per_thread_grouped_by_process 60
   view_dump_shows_hot_lock_workers_waiting 120
+  view_dump_details_show_the_stack_of_a_wait 60
   view_dump_steps_and_zooms_to_exact_event_times 60
   view_dump_searches_and_filters_lanes_and_locks 60
   view_dump_steps_through_events_of_one_nanosecond 60
