@@ -66,6 +66,16 @@ static struct snag_wait_slot *slot_of_tid(struct snag_wait_slot *table, int32_t 
     return NULL;
 }
 
+/* The live thread whose pthread_t is `thread` (what a join names), or NULL. */
+static struct snag_wait_slot *slot_of_thread(struct snag_wait_slot *table, uint64_t thread)
+{
+    for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++)
+        if (__atomic_load_n(&table[index].tid, __ATOMIC_ACQUIRE) != 0 &&
+            __atomic_load_n(&table[index].pthread_self, __ATOMIC_RELAXED) == thread)
+            return &table[index];
+    return NULL;
+}
+
 /* Every thread listing `object` among the spinlocks and read locks it holds;
  * 0 when any list is incomplete (then the holders are not known for sure). */
 static unsigned listed_holders(struct snag_wait_slot *table, uint64_t object, struct snag_wait_slot **holders)
@@ -116,15 +126,9 @@ static unsigned holders_of(struct search *search, const struct participant *wait
         holders[0] = owner > 0 ? slot_of_tid(table, owner) : NULL;
         return holders[0] != NULL;
     }
-    case SNAG_CLASS_THREAD: /* a join waits for the joined thread itself */
-        for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++) {
-            struct snag_wait_slot *slot = &table[index];
-            if (slot == waiter->slot || __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
-            if (__atomic_load_n(&slot->pthread_self, __ATOMIC_RELAXED) != waiter->object) continue;
-            holders[0] = slot;
-            return 1;
-        }
-        return 0;
+    case SNAG_CLASS_THREAD: /* a join waits for the joined thread itself; joining oneself fails at once */
+        holders[0] = slot_of_thread(table, waiter->object);
+        return holders[0] != NULL && holders[0] != waiter->slot;
     default: return 0; /* condvars, barriers: anyone may wake them; hangs, not deadlocks */
     }
 }
@@ -358,12 +362,7 @@ static int wait_still_blocks(struct snag_wait_slot *table, const struct snag_wai
         return sem_getvalue((sem_t *)(uintptr_t)object, &value) != 0 || value <= 0;
     }
     case SNAG_CLASS_MUTEX: return ((const volatile pthread_mutex_t *)(uintptr_t)object)->__data.__lock != 0;
-    case SNAG_CLASS_THREAD:
-        for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++)
-            if (__atomic_load_n(&table[index].tid, __ATOMIC_ACQUIRE) != 0 &&
-                __atomic_load_n(&table[index].pthread_self, __ATOMIC_RELAXED) == object)
-                return 1;
-        return 0;
+    case SNAG_CLASS_THREAD: return slot_of_thread(table, object) != NULL; /* the joined thread still lives */
     default: return 1;
     }
 }
