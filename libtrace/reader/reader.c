@@ -27,6 +27,7 @@ struct chunk_ref {
     uint32_t seq;
     uint64_t records_offset; /* file offset of its first record */
     uint64_t valid_end;      /* file offset one past its last valid record */
+    uint64_t first_ticks;    /* the chunk header's: REACQUIRE_RELEASE times count from it */
 };
 
 struct thread_build {
@@ -456,7 +457,7 @@ static void read_variable(struct snag_trace *trace, struct trace_file *file, uin
 
 /* Walks one chunk, checking every record; returns the offset of its valid end. */
 static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, uint32_t file_index,
-                           struct thread_build *thread, uint64_t start, uint64_t end)
+                           struct thread_build *thread, uint64_t start, uint64_t end, uint64_t chunk_first_ticks)
 {
     uint64_t offset = start;
     uint64_t spelled_site = 0;
@@ -486,6 +487,16 @@ static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, ui
                 thread->info.event_count++;
                 trace->event_count++;
                 after_acquire = true;
+            } else if (type == SNAG_REC_REACQUIRE_RELEASE) {
+                if (!acquired) {
+                    warn(trace, "%s: re-acquisition at offset %llu has no acquisition before it; the rest of that chunk is lost",
+                         file->path, (unsigned long long)offset);
+                    break;
+                }
+                thread->info.event_count += 2;
+                trace->event_count += 2;
+                after_acquire = false;
+                ticks = chunk_first_ticks + SNAG_PAIR_OFFSET(word0) + SNAG_PAIR_HOLD(word0);
             }
             if (ticks > thread->last_ticks) thread->last_ticks = ticks;
             if (ticks > file->end_ticks) file->end_ticks = ticks;
@@ -654,8 +665,9 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
         }
         if (thread->info.tid == 0) thread->info.tid = chunk_header.tid;
         uint64_t records = start + SNAG_CHUNK_HEADER_SIZE;
-        uint64_t valid_end = scan_chunk(trace, file, file_index, thread, records, end);
-        thread->chunks[thread->chunk_count++] = (struct chunk_ref){chunk_header.chunk_seq, records, valid_end};
+        uint64_t valid_end = scan_chunk(trace, file, file_index, thread, records, end, chunk_header.first_ticks);
+        thread->chunks[thread->chunk_count++] =
+            (struct chunk_ref){chunk_header.chunk_seq, records, valid_end, chunk_header.first_ticks};
     }
     for (uint32_t index = 0; index < file->thread_count; index++) {
         struct thread_build *thread = &trace->threads[file->first_thread + index];
@@ -1285,6 +1297,8 @@ struct thread_cursor {
     uint8_t last_class;   /* of the last object record: what a short release releases */
     uint64_t last_object;
     struct snag_event acquired; /* the chunk's last full acquisition: what a re-acquisition repeats */
+    bool has_pending_release;       /* the release half of a REACQUIRE_RELEASE is still to return */
+    uint64_t pending_release_ticks;
 };
 
 struct snag_event_cursor {
@@ -1294,6 +1308,22 @@ struct snag_event_cursor {
     size_t heap_size;
 };
 
+/* The release a short record describes: of what the cursor's last object
+ * record acquired, without call site. */
+static void release_previous(struct thread_cursor *cursor, uint64_t ticks)
+{
+    struct snag_event *event = &cursor->current;
+    event->time_ns = trace_ns(cursor->trace, cursor->file, ticks);
+    event->thread = cursor->thread->info.index;
+    event->process = cursor->file->process;
+    event->object_class = cursor->last_class;
+    event->op = SNAG_OP_RELEASE;
+    event->object = cursor->last_object;
+    event->site = 0;
+    event->aux = 0;
+    event->stack = 0;
+}
+
 /* Decodes the thread's next event into cursor->current. */
 static bool thread_cursor_advance(struct thread_cursor *cursor)
 {
@@ -1302,6 +1332,11 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
     uint64_t spelled_site = 0, spelled_object = 0;
     bool has_spelled_object = false, by_try = false;
     uint32_t stack_ref = 0; /* a STACK_REF for the next object record of this chunk */
+    if (cursor->has_pending_release) {
+        release_previous(cursor, cursor->pending_release_ticks);
+        cursor->has_pending_release = false;
+        return true;
+    }
     while (cursor->chunk < thread->chunk_count) {
         const struct chunk_ref *chunk = &thread->chunks[cursor->chunk];
         if (cursor->offset < chunk->records_offset) cursor->offset = chunk->records_offset;
@@ -1317,25 +1352,23 @@ static bool thread_cursor_advance(struct thread_cursor *cursor)
                     by_try = true;
                     continue;
                 }
-                if (type == SNAG_REC_REACQUIRE) {
+                if (type == SNAG_REC_REACQUIRE || type == SNAG_REC_REACQUIRE_RELEASE) {
+                    uint64_t ticks = word0 >> 8;
+                    if (type == SNAG_REC_REACQUIRE_RELEASE) {
+                        ticks = chunk->first_ticks + SNAG_PAIR_OFFSET(word0);
+                        cursor->pending_release_ticks = ticks + SNAG_PAIR_HOLD(word0);
+                        cursor->has_pending_release = true;
+                    }
                     *event = cursor->acquired;
                     event->stack = 0; /* the stack, if any, was the first acquisition's */
-                    event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
+                    event->time_ns = trace_ns(cursor->trace, file, ticks);
                     event->aux = by_try ? SNAG_EVENT_BY_TRY : 0;
                     cursor->last_class = event->object_class;
                     cursor->last_object = event->object;
                     return true;
                 }
                 if (type != SNAG_REC_RELEASE_PREVIOUS) continue;
-                event->time_ns = trace_ns(cursor->trace, file, word0 >> 8);
-                event->thread = thread->info.index;
-                event->process = file->process;
-                event->object_class = cursor->last_class;
-                event->op = SNAG_OP_RELEASE;
-                event->object = cursor->last_object;
-                event->site = 0;
-                event->aux = 0;
-                event->stack = 0;
+                release_previous(cursor, word0 >> 8);
                 return true;
             }
             uint64_t word1 = load64(record + 8);

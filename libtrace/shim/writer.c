@@ -230,6 +230,8 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
 
     thread->acquired_type = 0; /* short records never refer into another chunk */
     thread->after_acquire = NULL;
+    thread->reacquire_word = NULL;
+    thread->chunk_first_ticks = ticks;
     thread->pos = (uint64_t *)((char *)chunk_header + SNAG_CHUNK_HEADER_SIZE);
     thread->end = (uint64_t *)((char *)chunk_header + CHUNK_SIZE);
     if (new_thread) emit_thread_info(thread);

@@ -23,6 +23,9 @@ struct snag_thread_state {
     uint32_t chunk_seq;
     int32_t tid;
     uint64_t *after_acquire; /* pos right after this thread's last acquisition record */
+    uint64_t *reacquire_word;  /* that record, when it is a REACQUIRE word (else NULL) */
+    uint64_t reacquire_ticks;  /* and its ticks */
+    uint64_t chunk_first_ticks; /* the current chunk's first_ticks */
     uint64_t acquired_object;  /* what that acquisition was, for the short records */
     uintptr_t acquired_site;
     uint8_t acquired_type;     /* 0: none in this chunk yet */
@@ -102,6 +105,8 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
         uint64_t ticks = snag_now_ticks();
         thread->pos = slot + 1;
         thread->after_acquire = slot + 1;
+        thread->reacquire_word = slot;
+        thread->reacquire_ticks = ticks;
         __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_REACQUIRE, __ATOMIC_RELEASE);
         return;
     }
@@ -115,6 +120,7 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
     thread->acquired_object = (uint64_t)(uintptr_t)object;
     thread->acquired_site = return_address;
     thread->after_acquire = thread->pos;
+    thread->reacquire_word = NULL;
 }
 
 /* An acquisition by a successful try call: a BY_TRY word, then the
@@ -134,18 +140,37 @@ SNAG_HOT void snag_record_try_acquire(uint8_t type, const volatile void *object,
 }
 
 /* A release right after its own acquisition (the usual short critical
- * section) is one 8-byte word that points back to it. */
+ * section) is one 8-byte word that points back to it; right after a
+ * REACQUIRE word (a lock loop) it turns that word into a REACQUIRE_RELEASE
+ * instead, so the loop's pair costs 8 bytes. Rewriting one aligned word is
+ * crash-safe: a reader sees either the acquisition or the whole pair. */
 SNAG_HOT void snag_record_release(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
-    if (slot == thread->after_acquire && thread->acquired_object == (uint64_t)(uintptr_t)object &&
-        (uintptr_t)thread->end - (uintptr_t)slot >= 8) {
+    if (slot == thread->after_acquire && thread->acquired_object == (uint64_t)(uintptr_t)object) {
         uint64_t ticks = snag_now_ticks();
-        thread->pos = slot + 1;
-        thread->after_acquire = NULL;
-        __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_RELEASE_PREVIOUS, __ATOMIC_RELEASE);
-        return;
+        uint64_t *pair = thread->reacquire_word;
+        if (pair) {
+            uint64_t hold = ticks - thread->reacquire_ticks;
+            uint64_t offset = thread->reacquire_ticks - thread->chunk_first_ticks;
+            /* Checked again here: a signal handler that recorded since the
+             * test above owns the words after ours, and then ours stays. */
+            if (__builtin_expect(hold <= SNAG_PAIR_HOLD_MAX && offset <= SNAG_PAIR_OFFSET_MAX, 1) &&
+                thread->pos == pair + 1) {
+                thread->after_acquire = NULL;
+                thread->reacquire_word = NULL;
+                __atomic_store_n(pair, SNAG_PAIR_WORD(offset, hold), __ATOMIC_RELEASE);
+                return;
+            }
+        }
+        if ((uintptr_t)thread->end - (uintptr_t)slot >= 8) {
+            thread->pos = slot + 1;
+            thread->after_acquire = NULL;
+            thread->reacquire_word = NULL;
+            __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_RELEASE_PREVIOUS, __ATOMIC_RELEASE);
+            return;
+        }
     }
     snag_record(type, object, return_address);
 }

@@ -170,6 +170,19 @@ else
     emit "BENCH name=uncontended_pair_shm status=skipped reason=no-writable-$shm_root"
     note "  skipped: $shm_root is not a writable directory"
 fi
+# The clock alone (native): a traced pair reads it twice, so on this machine
+# the pair cannot cost less than twice this more than natively.
+clock_reads=()
+for rep in $(seq 1 "$reps"); do
+    out=$("$bench" clock "$n_mutex") || { fail "clock_read: snag_bench clock exited $?"; break; }
+    clock_reads+=("${out##*ns_per_op=}")
+done
+if [ ${#clock_reads[@]} -gt 0 ]; then
+    result_clock_read=$(median "${clock_reads[@]}")
+    emit "BENCH name=clock_read unit=ns/read native_ns=$(fmt "$result_clock_read" 2)" \
+        "native_best_ns=$(fmt "$(best "${clock_reads[@]}")" 2) native_spread_pct=$(spread "${clock_reads[@]}") reps=$reps"
+    rows+=("one read of the shim's clock (TSC)|$n_mutex|$(fmt "$result_clock_read" 1)|-|-|-|-")
+fi
 micro contended_pair "mutex, 2 threads contending" contended $n_contended "$work" \
     $((2 * (2 * n_contended + $(warm $n_contended))))
 # Every acquisition blocks: the shim captures a stack at each (libunwind).
@@ -414,6 +427,15 @@ if [ "$s2" = MET ] || [ "$s2" = NOT_MET ]; then
     awk -v n="${pigz_noise:-0}" 'BEGIN { exit !(n > 5) }' && s2=INCONCLUSIVE
 fi
 printf '  %-58s %-12s %s\n' "added ns per uncontended lock+unlock pair <= 30" "$(fmt "$g1" 1) ns" "$s1"
+# What the pair adds beyond its two timestamps: the goal of 30 ns was set where
+# a TSC read costs 11 ns, leaving 8 ns for everything else. Shown so that a
+# machine with a slower clock says which part missed.
+if [ -n "$g1" ] && [ -n "${result_clock_read:-}" ]; then
+    g4=$(calc "$g1 - 2 * $result_clock_read")
+    s4=$(judge beyond "$g4" '<=' 8)
+    printf '  %-58s %-12s %s\n' "  of which beyond its 2 clock reads ($(fmt "$result_clock_read" 1) ns each here) <= 8" \
+        "$(fmt "$g4" 1) ns" "$s4"
+fi
 printf '  %-58s %-12s %s\n' "pigz -p 2 wall-time ratio traced/native <= 1.02" "$(fmt "$g2" 4)" "$s2"
 if [ -n "${pigz_noise:-}" ] && awk -v n="$pigz_noise" 'BEGIN { exit !(n > 2) }'; then
     echo "    (the runs of one side disagree by up to $pigz_noise%: the machine was busy; cpu-time ratio" \
@@ -421,11 +443,12 @@ if [ -n "${pigz_noise:-}" ] && awk -v n="$pigz_noise" 'BEGIN { exit !(n > 2) }';
 fi
 printf '  %-58s %-12s %s\n' "trace bytes per event (uncontended trace, all files) <= 16" "$(fmt "$g3" 3) B" "$s3"
 echo "GOAL name=added_ns_per_pair target=30 value=$(fmt "$g1" 2) status=$s1"
+[ -n "${g4:-}" ] && echo "GOAL name=added_ns_per_pair_beyond_clock target=8 value=$(fmt "$g4" 2) status=$s4 clock_read_ns=$(fmt "$result_clock_read" 2)"
 echo "GOAL name=pigz_wall_ratio target=1.02 value=$(fmt "$g2" 4) status=$s2"
 echo "GOAL name=bytes_per_event target=16 value=$(fmt "$g3" 3) status=$s3"
 
 # ---- well-formedness (what bench_smoke checks) ----
-required="uncontended_pair uncontended_pair_shm contended_pair contended_handoff condvar_roundtrip sem_pair rwlock_rdpair nested_pair report_nested pigz_wall"
+required="uncontended_pair uncontended_pair_shm clock_read contended_pair contended_handoff condvar_roundtrip sem_pair rwlock_rdpair nested_pair report_nested pigz_wall"
 for name in $required; do
     found=0
     for line in "${bench_lines[@]}"; do

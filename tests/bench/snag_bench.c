@@ -15,6 +15,9 @@
  *   handoff    two threads hand one mutex back and forth so that every
  *              acquisition finds it held and blocks: under the shim each is
  *              a WAIT with a stack capture                           (per acquisition)
+ *   clock      reads the clock the shim timestamps with (the TSC on x86,
+ *              else CLOCK_MONOTONIC), no locks: what the two timestamps of a
+ *              traced pair cost at least on this machine          (per read)
  * WARMUP untimed operations run first (default min(ITERATIONS / 10, 100000)).
  *
  * Prints one line:
@@ -36,6 +39,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #define NOINLINE __attribute__((noinline))
 
@@ -69,6 +75,30 @@ static uint64_t run_mutex(long iterations, long warmup)
     bench_mutex_loop(&the_mutex, warmup);
     uint64_t start = now_ns();
     bench_mutex_loop(&the_mutex, iterations);
+    return now_ns() - start;
+}
+
+/* ---- the shim's clock alone ---- */
+
+NOINLINE uint64_t bench_clock_loop(long iterations)
+{
+    uint64_t sum = 0;
+    for (long index = 0; index < iterations; index++) {
+#if defined(__x86_64__) || defined(__i386__)
+        sum += __rdtsc();
+#else
+        sum += now_ns();
+#endif
+    }
+    return sum;
+}
+
+static uint64_t run_clock(long iterations, long warmup)
+{
+    volatile uint64_t sink = bench_clock_loop(warmup);
+    uint64_t start = now_ns();
+    sink = bench_clock_loop(iterations);
+    (void)sink;
     return now_ns() - start;
 }
 
@@ -329,6 +359,7 @@ static const struct {
     {"handoff", run_handoff, 1},
     {"fork_exit", run_fork_exit, 1},
     {"fork_exec", run_fork_exec, 1},
+    {"clock", run_clock, 1},
 };
 
 static int parse_count(const char *text, long *value)

@@ -20,6 +20,19 @@ striped_contended=$(jqr striped.json '[.locks[] | select(.["label"] | startswith
 # Only main's final sum can meet a worker on a stripe lock.
 assert_int -le "contended acquisitions over all stripe locks" "$striped_contended" 2
 
+# A lock loop costs one 8-byte word per lock+unlock pair (REACQUIRE_RELEASE,
+# libtrace/FORMAT.md): 4 bytes per event plus the file's fixed tables. Two
+# words per pair would be 8 bytes per event and more.
+events=$(jqr striped.json '.events') || exit 1
+bytes=$(cat striped/*.snag | wc -c)
+assert_int -ge "events of the striped run" "$events" 400000
+assert_int -le "trace bytes per event of a lock loop x10 ($bytes bytes for $events events)" \
+    $((bytes * 10 / events)) 65
+for label in stripe_locks stripe_locks+64; do
+    hold=$(lock_field striped.json "$label" hold_ns_total) || exit 1
+    assert_int -gt "$label total hold time, from the pairs' hold ticks" "$hold" 0
+done
+
 # The same work on one lock: hot_lock.
 snag_run_ok hot "$SAMPLES/hot_lock"
 report_json hot hot.json

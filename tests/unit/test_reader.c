@@ -529,6 +529,66 @@ static void reader_expands_reacquire_into_the_last_acquisition_of_the_chunk(void
     snag_trace_close(trace);
 }
 
+/* REACQUIRE_RELEASE (format 2) is a REACQUIRE and its RELEASE_PREVIOUS in
+ * one word, timed from the chunk's first_ticks: the shim turns the REACQUIRE
+ * word into one at the release. Each chunk counts from its own first_ticks. */
+static void reader_expands_reacquire_release_into_an_acquisition_and_its_release(void **state)
+{
+    const char *directory = *state;
+    const uint64_t far = 1000 + SNAG_PAIR_OFFSET_MAX; /* the latest acquisition a word can time */
+    struct tb_file *file = tb_begin(100, 1);
+    tb_event(file, 1, 1000, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_1); /* chunk first_ticks 1000 */
+    tb_short(file, 1, 1010, SNAG_REC_RELEASE_PREVIOUS);
+    tb_pair(file, 1, 1020, 1035);
+    tb_pair(file, 1, far, far + SNAG_PAIR_HOLD_MAX); /* the longest hold a word can time */
+    tb_event(file, 2, 2000, SNAG_CLASS_SEM, SNAG_OP_ACQUIRE, MUTEX_B, SITE_2); /* another chunk: first_ticks 2000 */
+    tb_short(file, 2, 2005, SNAG_REC_RELEASE_PREVIOUS);
+    tb_pair(file, 2, 2010, 2010); /* held for no tick */
+    tb_short(file, 2, 2100, SNAG_REC_REACQUIRE); /* a plain REACQUIRE after a pair: still the semaphore */
+    struct snag_trace *trace = write_and_open(directory, file);
+    assert_int_equal(snag_trace_warning_count(trace), 0);
+    assert_int_equal(snag_trace_event_count(trace), 11);
+    struct snag_event events[MAX_EVENTS];
+    assert_int_equal(read_all(trace, events, MAX_EVENTS), 11);
+    const struct {
+        uint64_t time;
+        uint32_t thread;
+        uint8_t op;
+    } expected[] = {
+        {1000, 1, SNAG_OP_ACQUIRE}, {1010, 1, SNAG_OP_RELEASE}, {1020, 1, SNAG_OP_ACQUIRE},
+        {1035, 1, SNAG_OP_RELEASE}, {2000, 2, SNAG_OP_ACQUIRE}, {2005, 2, SNAG_OP_RELEASE},
+        {2010, 2, SNAG_OP_ACQUIRE}, {2010, 2, SNAG_OP_RELEASE}, {2100, 2, SNAG_OP_ACQUIRE},
+        {far, 1, SNAG_OP_ACQUIRE},  {far + SNAG_PAIR_HOLD_MAX, 1, SNAG_OP_RELEASE},
+    };
+    for (size_t index = 0; index < 11; index++) {
+        int second = expected[index].thread == 2;
+        assert_int_equal(events[index].time_ns, expected[index].time);
+        assert_int_equal(snag_trace_thread(trace, events[index].thread)->local_index, expected[index].thread);
+        assert_int_equal(events[index].op, expected[index].op);
+        assert_int_equal(events[index].object_class, second ? SNAG_CLASS_SEM : SNAG_CLASS_MUTEX);
+        assert_int_equal(events[index].object, second ? MUTEX_B : MUTEX_A);
+        /* acquisitions repeat the first one's call site; short releases have none */
+        assert_int_equal(events[index].site, expected[index].op == SNAG_OP_RELEASE ? 0 : second ? SITE_2 : SITE_1);
+    }
+    snag_trace_close(trace);
+}
+
+/* A REACQUIRE_RELEASE with no acquisition before it in its chunk is corrupt:
+ * the reader stops that chunk there with a warning. */
+static void reader_stops_a_chunk_at_a_reacquire_release_without_acquisition(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_event(file, 1, 1000, SNAG_CLASS_COND, SNAG_OP_SIGNAL, MUTEX_B, SITE_1);
+    uint64_t orphan = SNAG_PAIR_WORD(5, 5);
+    tb_words(file, 1, &orphan, 1);
+    struct snag_trace *trace = write_and_open(directory, file);
+    assert_int_equal(snag_trace_warning_count(trace), 1);
+    struct snag_event events[MAX_EVENTS];
+    assert_int_equal(read_all(trace, events, MAX_EVENTS), 1);
+    snag_trace_close(trace);
+}
+
 /* Regression: thread_cursor_advance() copies the ACQUIRE event into
  * cursor->acquired before it resolves that event's call site, so a
  * REACQUIRE carries the site (and aux) of the event decoded before the
@@ -1966,6 +2026,8 @@ int main(void)
         TEST(reader_skips_unknown_fixed_and_variable_record_types),
         TEST(reader_expands_release_previous_into_a_release_of_the_lock_just_acquired),
         TEST(reader_expands_reacquire_into_the_last_acquisition_of_the_chunk),
+        TEST(reader_expands_reacquire_release_into_an_acquisition_and_its_release),
+        TEST(reader_stops_a_chunk_at_a_reacquire_release_without_acquisition),
         TEST(reader_gives_reacquire_the_call_site_of_the_acquisition_it_repeats),
         TEST(reader_stops_a_chunk_at_a_short_record_with_nothing_to_refer_to),
         TEST(reader_converts_ticks_with_the_file_clock),

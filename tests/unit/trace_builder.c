@@ -194,6 +194,19 @@ void tb_short(struct tb_file *file, uint32_t thread, uint64_t ticks, uint8_t typ
     memcpy(reserve(file, thread, ticks, 8), &word0, 8);
 }
 
+void tb_pair(struct tb_file *file, uint32_t thread, uint64_t acquire_ticks, uint64_t release_ticks)
+{
+    struct tb_thread *state = thread_for(file, thread);
+    if (!state->has_chunk) tb_die("a REACQUIRE_RELEASE needs an acquisition before it in its chunk");
+    uint64_t first_ticks;
+    memcpy(&first_ticks, chunk_at(file, state->chunk) + offsetof(struct snag_chunk_header, first_ticks), 8);
+    if (acquire_ticks < first_ticks || acquire_ticks - first_ticks > SNAG_PAIR_OFFSET_MAX ||
+        release_ticks < acquire_ticks || release_ticks - acquire_ticks > SNAG_PAIR_HOLD_MAX)
+        tb_die("a REACQUIRE_RELEASE cannot hold these times");
+    uint64_t word0 = SNAG_PAIR_WORD(acquire_ticks - first_ticks, release_ticks - acquire_ticks);
+    memcpy(reserve(file, thread, acquire_ticks, 8), &word0, 8);
+}
+
 void tb_words(struct tb_file *file, uint32_t thread, const uint64_t *words, size_t count)
 {
     memcpy(reserve(file, thread, 0, count * 8), words, count * 8);

@@ -83,6 +83,11 @@ void tb_event_site_in_record(struct tb_file *file, uint32_t thread, uint64_t tic
 /* A short record (types 0x08..0x0f): word0 only, 8 bytes. */
 void tb_short(struct tb_file *file, uint32_t thread, uint64_t ticks, uint8_t type);
 
+/* A REACQUIRE_RELEASE word (format 2): the chunk's last acquisition again at
+ * `acquire_ticks`, released at `release_ticks`, timed from the chunk's
+ * first_ticks (dies if the chunk is new or the times do not fit). */
+void tb_pair(struct tb_file *file, uint32_t thread, uint64_t acquire_ticks, uint64_t release_ticks);
+
 /* A variable record: word1 = total length | word1_high << 32, then the
  * payload, zero-padded to a multiple of 8. */
 void tb_variable(struct tb_file *file, uint32_t thread, uint64_t ticks, uint8_t type, uint32_t word1_high,

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#define SNAG_FORMAT_VERSION 1u
+#define SNAG_FORMAT_VERSION 2u
 #define SNAG_FILE_MAGIC "SNAGTRC\0"      /* 8 bytes at offset 0 of a process file */
 #define SNAG_LAUNCHER_MAGIC "SNAGRUN\0"  /* 8 bytes at offset 0 of launcher.snag */
 #define SNAG_CHUNK_MAGIC 0x4b4e4843u     /* "CHNK" */
@@ -218,8 +218,18 @@ enum snag_control_type {
     SNAG_REC_BY_TRY = 0x0a,           /* the next acquisition record in this chunk (ACQUIRE, ACQUIRE_SHARED or
                                          REACQUIRE) was made by a successful trylock of a mutex, rwlock or
                                          spinlock (not sem_trywait: see FORMAT.md) */
+    SNAG_REC_REACQUIRE_RELEASE = 0x0b, /* (format 2) a REACQUIRE and the RELEASE_PREVIOUS after it in one word:
+                                          bits 8..43 the acquisition's ticks minus the chunk's first_ticks,
+                                          bits 44..63 the ticks it was held: a lock loop's pair in 8 bytes */
 };
 #define SNAG_RECORD_IS_SHORT(type) (((type) & 0xf8u) == 0x08u)
+#define SNAG_PAIR_OFFSET_BITS 36u
+#define SNAG_PAIR_OFFSET_MAX ((UINT64_C(1) << SNAG_PAIR_OFFSET_BITS) - 1)
+#define SNAG_PAIR_HOLD_MAX ((UINT64_C(1) << (56u - SNAG_PAIR_OFFSET_BITS)) - 1)
+#define SNAG_PAIR_WORD(offset, hold) \
+    (((uint64_t)(hold) << (8u + SNAG_PAIR_OFFSET_BITS)) | ((uint64_t)(offset) << 8) | SNAG_REC_REACQUIRE_RELEASE)
+#define SNAG_PAIR_OFFSET(word0) (((word0) >> 8) & SNAG_PAIR_OFFSET_MAX)
+#define SNAG_PAIR_HOLD(word0) ((word0) >> (8u + SNAG_PAIR_OFFSET_BITS))
 
 /* variable records */
 enum snag_variable_type {
