@@ -51,10 +51,8 @@ for tid in $(jqr report.json '.findings[0].threads[].tid'); do
 done
 
 # 80x24: the first thread's stacks, then, pages down, the last one's wait.
-# The pane has 16 lines there; its content, a line per thread, per stack
-# and per frame (how many frames libc adds depends on the machine).
-lines=$(jqr report.json '.findings[0] | ([.stacks[].tid] | unique | length) + (.stacks | length)
-                          + ([.stacks[].frames | length] | add)')
+# The pane has 16 lines there.
+lines=$(finding_stack_lines report.json)
 [ "$lines" -gt 16 ] || fail "abba_deadlock's stacks take $lines lines: too few to scroll at 80x24"
 view_dump small.txt --size 80x24 --screen findings trace
 assert_file_has small.txt "Stacks of the selected finding's threads" "the stacks pane at 80x24"

@@ -12,9 +12,7 @@ report_json trace report.json
 time_ns=$(jqr report.json '.findings[0].time_ns')
 first_tid=$(jqr report.json '.findings[0].threads[0].tid')
 [ "$(jqr report.json '.findings[0].kind')" = deadlock ] || fail "no deadlock finding: $(jq -c .findings report.json)"
-# the stacks pane's length: a line per thread, per stack and per frame
-lines=$(jqr report.json '.findings[0] | ([.stacks[].tid] | unique | length) + (.stacks | length)
-                          + ([.stacks[].frames | length] | add)')
+lines=$(finding_stack_lines report.json)
 
 terminal_start 80x24 "$SNAG" view trace
 terminal_wait_for "q:quit"
