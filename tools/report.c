@@ -304,37 +304,11 @@ static void json_finding_thread(struct json *json, const struct snag_trace *trac
     json_end_object(json);
 }
 
-/* A finding's stacks: for each of its threads, where it took the lock it
- * holds and where it waits for (or took) the one it wants, when captured. */
-struct finding_stack {
-    const struct snag_finding_thread *thread;
-    uint32_t process;  /* the thread's */
-    uint32_t stack;
-    uint32_t lock;     /* index into the finding's locks */
-    const char *what;  /* "holds" or "wants" */
-};
-
-static size_t finding_stacks(const struct snag_trace *trace, const struct snag_finding *finding,
-                             struct finding_stack *out, size_t room)
-{
-    size_t count = 0;
-    for (size_t index = 0; index < finding->thread_count; index++) {
-        const struct snag_finding_thread *thread = &finding->threads[index];
-        const struct snag_thread_info *info = snag_trace_thread(trace, thread->thread);
-        if (!info) continue;
-        if (thread->held_stack && count < room)
-            out[count++] = (struct finding_stack){thread, info->process, thread->held_stack, thread->holds, "holds"};
-        if (thread->waits_stack && count < room)
-            out[count++] = (struct finding_stack){thread, info->process, thread->waits_stack, thread->wants, "wants"};
-    }
-    return count;
-}
-
 static void print_finding_stacks(FILE *out, const struct snag_trace *trace, const struct snag_lockstats *stats,
                                  struct snag_names *names, const struct snag_finding *finding)
 {
-    struct finding_stack stacks[32];
-    size_t count = finding_stacks(trace, finding, stacks, sizeof stacks / sizeof stacks[0]);
+    struct snag_finding_stack stacks[32];
+    size_t count = snag_finding_stacks(trace, finding, stacks, sizeof stacks / sizeof stacks[0]);
     for (size_t index = 0; index < count; index++) {
         char label[512];
         const char *lock = stacks[index].lock < finding->lock_count
@@ -351,8 +325,8 @@ static void print_finding_stacks(FILE *out, const struct snag_trace *trace, cons
 static void json_finding_stacks(struct json *json, const struct snag_trace *trace, struct snag_names *names,
                                 const struct snag_finding *finding)
 {
-    struct finding_stack stacks[32];
-    size_t count = finding_stacks(trace, finding, stacks, sizeof stacks / sizeof stacks[0]);
+    struct snag_finding_stack stacks[32];
+    size_t count = snag_finding_stacks(trace, finding, stacks, sizeof stacks / sizeof stacks[0]);
     json_begin_array(json);
     for (size_t index = 0; index < count; index++) {
         json_begin_object(json);

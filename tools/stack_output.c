@@ -1,14 +1,11 @@
 /* Stacks as text and JSON (see stack_output.h). */
 #include "stack_output.h"
 
-/* The shim keeps 32 frames; inlined calls may add a few each. */
-#define MAX_SHOWN_FRAMES 128
-
 void print_stack(FILE *out, struct snag_names *names, uint32_t process, uint32_t stack_id, const char *indent,
                  size_t max_frames)
 {
-    struct snag_stack_frame frames[MAX_SHOWN_FRAMES];
-    size_t count = snag_names_stack(names, process, stack_id, frames, MAX_SHOWN_FRAMES);
+    struct snag_stack_frame frames[SNAG_NAMES_STACK_MAX_FRAMES];
+    size_t count = snag_names_stack(names, process, stack_id, frames, SNAG_NAMES_STACK_MAX_FRAMES);
     for (size_t index = 0; index < count && index < max_frames; index++) {
         char text[1024];
         fprintf(out, "%s%s\n", indent, snag_names_stack_frame_text(&frames[index], text, sizeof text));
@@ -24,8 +21,8 @@ static void json_string_or_null(struct json *json, const char *text)
 
 void json_stack_frames(struct json *json, struct snag_names *names, uint32_t process, uint32_t stack_id)
 {
-    struct snag_stack_frame frames[MAX_SHOWN_FRAMES];
-    size_t count = snag_names_stack(names, process, stack_id, frames, MAX_SHOWN_FRAMES);
+    struct snag_stack_frame frames[SNAG_NAMES_STACK_MAX_FRAMES];
+    size_t count = snag_names_stack(names, process, stack_id, frames, SNAG_NAMES_STACK_MAX_FRAMES);
     json_begin_array(json);
     for (size_t index = 0; index < count; index++) {
         const struct snag_stack_frame *frame = &frames[index];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "screen.h"
+#include "stack_view.h"
 
 struct details_screen {
     struct screen base;
@@ -64,7 +65,6 @@ static int fetch(struct details_screen *screen, uint32_t lane, uint64_t first, s
     return first + count <= from + screen->count ? 0 : -1;
 }
 
-
 #define STACK_ROWS 5
 
 /* The stack captured with the event (snag/stacks.h), innermost first, at
@@ -76,14 +76,8 @@ static void draw_stack(struct model *model, struct canvas *canvas, int x, int y,
         canvas_put_text(canvas, x, y, width, "(no stack captured with this event)", STYLE_DIM);
         return;
     }
-    struct snag_stack_frame frames[STACK_ROWS];
-    size_t count = snag_names_stack(model_names(model), event->process, event->stack, frames, STACK_ROWS);
     canvas_put_text(canvas, x, y, width, "stack:", STYLE_DIM);
-    for (size_t frame = 0; frame < count && frame + 1 < STACK_ROWS; frame++) {
-        char text[1024];
-        canvas_printf(canvas, x, y + 1 + (int)frame, width, STYLE_NORMAL, "  %s",
-                      snag_names_stack_frame_text(&frames[frame], text, sizeof text));
-    }
+    stack_view_draw(model, canvas, x + 2, y + 1, width - 2, event->process, event->stack, 0, STACK_ROWS - 1);
 }
 
 static void details_draw(struct screen *base, struct canvas *canvas, struct rect area)

@@ -129,3 +129,19 @@ const char *snag_severity_name(int severity)
 {
     return severity == SNAG_SEVERITY_HIGH ? "high" : "low";
 }
+
+size_t snag_finding_stacks(const struct snag_trace *trace, const struct snag_finding *finding,
+                           struct snag_finding_stack *out, size_t room)
+{
+    size_t count = 0;
+    for (size_t index = 0; index < finding->thread_count; index++) {
+        const struct snag_finding_thread *thread = &finding->threads[index];
+        const struct snag_thread_info *info = snag_trace_thread(trace, thread->thread);
+        if (!info) continue;
+        if (thread->held_stack && count < room)
+            out[count++] = (struct snag_finding_stack){thread, info->process, thread->held_stack, thread->holds, "holds"};
+        if (thread->waits_stack && count < room)
+            out[count++] = (struct snag_finding_stack){thread, info->process, thread->waits_stack, thread->wants, "wants"};
+    }
+    return count;
+}

@@ -177,6 +177,38 @@ static void a_trace_without_forks_has_no_findings(void **state)
     snag_trace_close(trace);
 }
 
+/* The stacks report and viewer show under a finding: each thread's held
+ * stack then its wait stack, threads in order, none where none was captured. */
+static void a_findings_stacks_are_its_threads_captured_ones_in_order(void **state)
+{
+    struct scenario scenario = {.logger_release_ns = 900, .forks = 1, .child_blocks = 1};
+    struct snag_trace *trace = build(*state, &scenario);
+    struct snag_finding_thread threads[3] = {
+        {.thread = 0, .role = "first", .holds = 0, .held_stack = 5, .wants = 1, .waits_stack = 6},
+        {.thread = 1, .role = "nothing captured", .holds = 1, .wants = 0},
+        {.thread = 2, .role = "waits only", .holds = SNAG_NO_INDEX, .wants = 0, .waits_stack = 7},
+    };
+    struct snag_finding finding = {.threads = threads, .thread_count = 3};
+    struct snag_finding_stack stacks[8];
+    assert_int_equal(snag_finding_stacks(trace, &finding, stacks, 8), 3);
+    assert_ptr_equal(stacks[0].thread, &threads[0]);
+    assert_string_equal(stacks[0].what, "holds");
+    assert_int_equal(stacks[0].stack, 5);
+    assert_int_equal(stacks[0].lock, 0);
+    assert_int_equal(stacks[0].process, thread_of(trace, 0)->process);
+    assert_string_equal(stacks[1].what, "wants");
+    assert_int_equal(stacks[1].stack, 6);
+    assert_int_equal(stacks[1].lock, 1);
+    assert_ptr_equal(stacks[2].thread, &threads[2]);
+    assert_string_equal(stacks[2].what, "wants");
+    assert_int_equal(stacks[2].stack, 7);
+    assert_int_equal(stacks[2].process, thread_of(trace, 2)->process);
+    /* no more than there is room for */
+    assert_int_equal(snag_finding_stacks(trace, &finding, stacks, 2), 2);
+    assert_int_equal(stacks[1].stack, 6);
+    snag_trace_close(trace);
+}
+
 int main(void)
 {
 #define TEST(name) cmocka_unit_test_setup_teardown(name, make_dir, remove_dir)
@@ -186,6 +218,7 @@ int main(void)
         TEST(a_lock_released_before_the_fork_is_no_finding),
         TEST(every_fork_that_meets_the_held_lock_counts_in_one_finding),
         TEST(a_trace_without_forks_has_no_findings),
+        TEST(a_findings_stacks_are_its_threads_captured_ones_in_order),
     };
 #undef TEST
     return cmocka_run_group_tests(tests, NULL, NULL);

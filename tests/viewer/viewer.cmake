@@ -48,6 +48,7 @@ set(SNAG_VIEWER_TESTS
   view_dump_locks_screen_lists_counter_lock 60
   view_dump_escapes_untrusted_text 60
   view_dump_findings_screen_lists_fork_hazard 60
+  view_dump_findings_screen_shows_each_threads_stacks 60
   view_bad_trace_exits_3_without_touching_the_terminal 60
   view_terminal_shows_lanes_help_and_quits_cleanly 60
   view_terminal_survives_resizes 60
@@ -55,6 +56,7 @@ set(SNAG_VIEWER_TESTS
   view_terminal_searches_filters_and_draws_without_colour 60
   view_terminal_restores_after_signals 60
   view_terminal_shows_escape_in_thread_name_as_text 60
+  view_terminal_enter_on_a_finding_puts_the_cursor_at_its_moment 60
 )
 
 list(LENGTH SNAG_VIEWER_TESTS snag_viewer_length)

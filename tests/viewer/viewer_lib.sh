@@ -48,6 +48,15 @@ selected_row()
     grep '^>' "$1" | head -n 1
 }
 
+# finding_stack_lines REPORT_JSON: the lines the findings screen's stacks
+# pane takes for the report's first finding: one per thread, per stack and
+# per frame (how many frames libc adds depends on the machine).
+finding_stack_lines()
+{
+    jqr "$1" '.findings[0] | ([.stacks[].tid] | unique | length) + (.stacks | length)
+                             + ([.stacks[].frames | length] | add)'
+}
+
 # ---- a real terminal: tmux ----
 
 VL_TMUX_SOCKET=$IT_DIR/.it/tmux.sock

@@ -82,4 +82,19 @@ size_t snag_findings_count(const struct snag_findings *findings);
 const struct snag_finding *snag_finding(const struct snag_findings *findings, size_t index);
 const char *snag_severity_name(int severity); /* "low", "high" */
 
+/* One stack a finding shows: where one of its threads took the lock it
+ * holds, or where it waits for (or took) the lock it wants. */
+struct snag_finding_stack {
+    const struct snag_finding_thread *thread;
+    uint32_t process;  /* the thread's: the stack id is one of its process */
+    uint32_t stack;    /* never 0 */
+    uint32_t lock;     /* index into the finding's locks, SNAG_NO_INDEX if none */
+    const char *what;  /* "holds" (held_stack) or "wants" (waits_stack) */
+};
+/* The finding's captured stacks, the ones report and viewer show under it:
+ * its threads in order, each one's "holds" before its "wants", those with
+ * no stack left out. Fills at most `room` and returns how many it filled. */
+size_t snag_finding_stacks(const struct snag_trace *trace, const struct snag_finding *finding,
+                           struct snag_finding_stack *out, size_t room);
+
 #endif

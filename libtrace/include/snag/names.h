@@ -35,6 +35,10 @@ struct snag_stack_frame {
     struct snag_code_location location; /* looked up at address-1: the call, not what follows it */
 };
 
+/* Room for a whole stack after inline expansion: the shim keeps 32 frames,
+ * inlined calls may add a few each. */
+#define SNAG_NAMES_STACK_MAX_FRAMES 128
+
 /* Stack `stack_id` of `process` (see snag/stacks.h), innermost first, up to
  * `max` frames after inline expansion. Returns how many were filled, 0 if
  * the stack is unknown. Strings live as long as names. */
