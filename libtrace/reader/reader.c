@@ -191,7 +191,9 @@ static uint64_t file_monotonic_ns(const struct trace_file *file, uint64_t ticks)
 {
     __int128 delta = (__int128)ticks - (__int128)file->header.anchor_ticks;
     __int128 ns = (__int128)file->header.anchor_monotonic_ns + ((delta * (__int128)file->mult) >> 32);
-    return ns < 0 ? 0 : (uint64_t)ns;
+    /* A corrupt tick count (or anchor) saturates instead of wrapping into a time that looks valid. */
+    if (ns < 0) return 0;
+    return ns > (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
 }
 
 static uint64_t file_ticks_to_monotonic_ns(const void *file, uint64_t ticks)

@@ -573,6 +573,26 @@ static void reader_expands_reacquire_release_into_an_acquisition_and_its_release
     snag_trace_close(trace);
 }
 
+/* Ticks far past the anchor (a corrupt or absurd clock) saturate at the
+ * latest representable time instead of wrapping around to an early one: the
+ * later event must never read as earlier. */
+static void reader_saturates_times_beyond_the_clock_range_instead_of_wrapping(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_header(file)->anchor_monotonic_ns = UINT64_MAX - 1000; /* ticks count ns from here */
+    tb_event(file, 1, 10, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, MUTEX_A, SITE_1);
+    tb_short(file, 1, 5000, SNAG_REC_RELEASE_PREVIOUS); /* 4000 ns past UINT64_MAX */
+    struct snag_trace *trace = write_and_open(directory, file);
+    struct snag_event events[MAX_EVENTS];
+    assert_int_equal(read_all(trace, events, MAX_EVENTS), 2);
+    assert_int_equal(events[0].op, SNAG_OP_ACQUIRE);
+    assert_int_equal(events[1].op, SNAG_OP_RELEASE);
+    assert_true(events[1].time_ns >= events[0].time_ns);
+    assert_int_equal(events[1].time_ns - events[0].time_ns, 990); /* up to UINT64_MAX, then no further */
+    snag_trace_close(trace);
+}
+
 /* A REACQUIRE_RELEASE with no acquisition before it in its chunk is corrupt:
  * the reader stops that chunk there with a warning. */
 static void reader_stops_a_chunk_at_a_reacquire_release_without_acquisition(void **state)
@@ -2028,6 +2048,7 @@ int main(void)
         TEST(reader_expands_reacquire_into_the_last_acquisition_of_the_chunk),
         TEST(reader_expands_reacquire_release_into_an_acquisition_and_its_release),
         TEST(reader_stops_a_chunk_at_a_reacquire_release_without_acquisition),
+        TEST(reader_saturates_times_beyond_the_clock_range_instead_of_wrapping),
         TEST(reader_gives_reacquire_the_call_site_of_the_acquisition_it_repeats),
         TEST(reader_stops_a_chunk_at_a_short_record_with_nothing_to_refer_to),
         TEST(reader_converts_ticks_with_the_file_clock),
