@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "commands.h"
@@ -715,7 +716,10 @@ int snag_report_main(int argc, char **argv)
     snag_names_free(names);
     snag_lockstats_free(stats);
     snag_trace_close(trace);
-    if (fflush(stdout) != 0) return SNAG_EXIT_FAILURE;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "snag: cannot write the report to standard output: %s\n", strerror(errno));
+        return SNAG_EXIT_FAILURE;
+    }
     return 0;
 }
 

@@ -99,11 +99,18 @@ trace_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print 
 # (Run in $(...): it cannot count failures itself; the caller does.)
 trace_events() {
     local json
-    json=$("$snag" report --json "$1" 2>"$work/report.err") || return 1
+    json=$("$snag" report --json "$1" 2>"$work/report.err") || { report_status=$?; return 1; }
     # the top-level "events" comes before the per-thread ones
     printf '%s' "$json" | grep -o '"events":[0-9]*' | head -n 1 | cut -d: -f2
 }
-report_failed() { fail "snag report --json $1 failed: $(head -c 300 "$work/report.err" | tr '\n' ' ')"; }
+# Keeps the trace (outside the work directory, which goes at exit) so that
+# the failure can be looked at afterwards.
+report_failed() {
+    local kept=$trace_root/failed-report.$(basename "$1").$$
+    mv "$1" "$kept" 2>/dev/null || kept="(not kept)"
+    fail "snag report --json $1 failed with status ${report_status:-?}: $(head -c 300 "$work/report.err" | tr '\n' ' ')" \
+        "(trace kept in $kept)"
+}
 
 # ---- the micro-benchmarks ----
 
@@ -205,7 +212,7 @@ report_seconds() { # TRACE_DIR: the best of 3 report times, in seconds
     local times=() run start
     for run in 1 2 3; do
         start=$(date +%s.%N)
-        "$snag" report --json "$1" >/dev/null 2>"$work/report.err" || return 1
+        "$snag" report --json "$1" >/dev/null 2>"$work/report.err" || { report_status=$?; return 1; }
         times+=("$(calc "$(date +%s.%N) - $start")")
     done
     best "${times[@]}"
