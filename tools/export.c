@@ -735,17 +735,6 @@ static void write_opencl_tracks(struct exporter *x)
     }
 }
 
-/* "vector_add", "read 1048576 B", "clEnqueueMarkerWithWaitList" */
-static const char *opencl_command_name(const struct snag_opencl_call *call, const struct snag_opencl_command *command,
-                                       char *out, size_t size)
-{
-    const char *transfer = call ? snag_opencl_transfer_kind(call->function) : NULL;
-    if (command->kernel) snprintf(out, size, "%s", command->kernel);
-    else if (transfer) snprintf(out, size, "%s %" PRIu64 " B", transfer, call->bytes);
-    else snprintf(out, size, "%s", call ? snag_opencl_function_name(call->function) : "command");
-    return out;
-}
-
 static void write_opencl_call(struct exporter *x, const struct snag_opencl_log *log, const struct snag_opencl_call *call)
 {
     if (call->thread >= snag_trace_thread_count(x->trace)) return;
@@ -779,7 +768,7 @@ static void write_opencl_call(struct exporter *x, const struct snag_opencl_log *
     slice_end(x);
     if (!command || !command->profiled || command->queue == SNAG_NO_INDEX) return;
     uint64_t id = ++x->flow_count;
-    opencl_command_name(call, command, name, sizeof name);
+    snag_opencl_command_name(log, command, name, sizeof name);
     event_begin(x, "s", name, "opencl", thread->pid, thread->info->tid, just_inside(call->start_ns, call->end_ns));
     json_key(&x->json, "id");
     json_uint(&x->json, id);
@@ -798,7 +787,7 @@ static void write_opencl_command(struct exporter *x, const struct snag_opencl_lo
     if (!command->profiled || command->queue == SNAG_NO_INDEX) return;
     const struct snag_opencl_call *call = command->call != SNAG_NO_INDEX ? snag_opencl_call(log, command->call) : NULL;
     char name[NAME_SIZE];
-    slice_begin_on(x, opencl_command_name(call, command, name, sizeof name), "opencl", opencl_device_pid(log, command->queue),
+    slice_begin_on(x, snag_opencl_command_name(log, command, name, sizeof name), "opencl", opencl_device_pid(log, command->queue),
                 (int32_t)command->queue + 1, command->start_ns, command->end_ns);
     json_key_microseconds(&x->json, "queued_us", command->queued_ns);
     json_key_microseconds(&x->json, "submit_us", command->submit_ns);

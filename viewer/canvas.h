@@ -26,7 +26,7 @@ enum style {
     STYLE_MARK,       /* timeline cells where the marked lock is used */
     /* one per lane state, in enum lane_state order */
     STYLE_STATE_FIRST,
-    STYLE_COUNT = STYLE_STATE_FIRST + 8
+    STYLE_COUNT = STYLE_STATE_FIRST + 16 /* one per enum lane_state (lane_index.h) */
 };
 
 #define CELL_REVERSE 0x1u   /* drawn in reverse video (the cursor column) */

@@ -1,5 +1,7 @@
 /* The details screen: the selected thread's event under the cursor and
- * those around it, each with its call site as "function (file:line)". */
+ * those around it, each with its call site as "function (file:line)"; for
+ * an OpenCL command queue's lane, its device commands around the cursor,
+ * each with the call and the thread that enqueued it. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,6 +9,8 @@
 #include <string.h>
 
 #include "screen.h"
+#include "snag/opencl.h"
+#include "snag/text.h"
 #include "stack_view.h"
 
 struct details_screen {
@@ -21,7 +25,7 @@ struct details_screen {
 static const struct key_binding details_bindings[] = {
     {"n/N", "event", 1},
     {"Esc", "back", 1},
-    {"j/k", "next/previous event of the thread", 0},
+    {"j/k", "next/previous event of the thread (command of the queue)", 0},
     {NULL, NULL, 0},
 };
 
@@ -80,13 +84,112 @@ static void draw_stack(struct model *model, struct canvas *canvas, int x, int y,
     stack_view_draw(model, canvas, x + 2, y + 1, width - 2, event->process, event->stack, 0, STACK_ROWS - 1);
 }
 
+/* A device command's name, sanitised: "vector_add", "read 4096 B". */
+static const char *command_text(const struct snag_opencl_log *log, const struct snag_opencl_command *command, char *out,
+                                size_t size)
+{
+    char raw[512];
+    return snag_text_sanitize(snag_opencl_command_name(log, command, raw, sizeof raw), out, size);
+}
+
+/* A queue's lane: its commands around the cursor, by start on the device. */
+static void draw_queue(struct model *model, struct canvas *canvas, struct rect area, uint32_t lane)
+{
+    const struct snag_opencl_log *log = snag_trace_opencl(model->trace);
+    const struct snag_opencl_queue *queue = model_queue(model, lane);
+    char label[512], time[64], text[1024];
+    uint64_t total = lane_index_span_count(model->lanes, lane);
+    canvas_fill(canvas, area.x, area.y, area.width, ' ', STYLE_HEADER);
+    canvas_printf(canvas, area.x, area.y, area.width, STYLE_HEADER, "OpenCL %s of pid %d: %" PRIu64 " commands; cursor at %s",
+                  model_lane_label(model, lane, label, sizeof label), snag_trace_process(model->trace, queue->process)->pid,
+                  total, precise_time(model->cursor_ns, time, sizeof time));
+    /* the command stepped onto, else the last one started at or before the cursor */
+    struct lane_event current;
+    unsigned starts = 1u << LANE_OP_COMMAND;
+    int on_span = model->on_event && model->event_lane == lane && model->event_ordinal >= LANE_SPAN_ORDINAL;
+    uint64_t position;
+    if (on_span) position = (model->event_ordinal - LANE_SPAN_ORDINAL) / 2;
+    else if (lane_index_event_before(model->lanes, lane, model->cursor_ns, UINT64_MAX, starts, &current) ||
+             lane_index_event_from(model->lanes, lane, model->cursor_ns, 0, starts, &current))
+        position = (current.ordinal - LANE_SPAN_ORDINAL) / 2;
+    else {
+        canvas_put_text(canvas, area.x, area.y + 2, area.width,
+                        "The device gave no times for this queue's commands (or it ran none).", STYLE_DIM);
+        return;
+    }
+    int rows = area.height - 7; /* header lines above, the command in full below */
+    if (rows < 1) return;
+    uint64_t first = position > (uint64_t)rows / 2 ? position - (uint64_t)rows / 2 : 0;
+    if (first + (uint64_t)rows > total) first = total > (uint64_t)rows ? total - (uint64_t)rows : 0;
+    canvas_printf(canvas, area.x, area.y + 1, area.width, STYLE_DIM, "Command %" PRIu64 " of %" PRIu64 " (by start on the device)",
+                  position + 1, total);
+    int time_width = 14, length_width = 10, name_width = (area.width - 24) / 2;
+    if (name_width < 16) name_width = 16;
+    int y = area.y + 2, by_x = area.x + time_width + length_width + name_width;
+    canvas_fill(canvas, area.x, y, area.width, ' ', STYLE_HEADER);
+    canvas_put_text(canvas, area.x, y, time_width, "START", STYLE_HEADER);
+    canvas_put_text(canvas, area.x + time_width, y, length_width, "TOOK", STYLE_HEADER);
+    canvas_put_text(canvas, area.x + time_width + length_width, y, name_width, "COMMAND", STYLE_HEADER);
+    canvas_put_text(canvas, by_x, y, area.width, "ENQUEUED BY", STYLE_HEADER);
+    for (uint64_t at = first; at < total && at < first + (uint64_t)rows; at++) {
+        const struct snag_opencl_command *command = snag_opencl_command(log, lane_index_span_item(model->lanes, lane, at));
+        if (!command) continue;
+        const struct snag_opencl_call *call = command->call != SNAG_NO_INDEX ? snag_opencl_call(log, command->call) : NULL;
+        enum style style = at == position ? STYLE_SELECTED : STYLE_NORMAL;
+        y = area.y + 3 + (int)(at - first);
+        canvas_fill(canvas, area.x, y, area.width, ' ', style);
+        canvas_put_text(canvas, area.x, y, time_width - 1, precise_time(command->start_ns, time, sizeof time), style);
+        canvas_put_text(canvas, area.x + time_width, y, length_width - 1,
+                        model_time_text(command->end_ns - command->start_ns, time, sizeof time), style);
+        canvas_put_text(canvas, area.x + time_width + length_width, y, name_width - 1,
+                        command_text(log, command, text, sizeof text), style);
+        if (call && call->thread < snag_trace_thread_count(model->trace))
+            canvas_printf(canvas, by_x, y, area.x + area.width - by_x, style, "%s (%s)",
+                          model_lane_label(model, call->thread, label, sizeof label), snag_opencl_function_name(call->function));
+        if (at != position) continue;
+        /* the command in full, under the table */
+        int bottom = area.y + area.height - 3;
+        char queued[64], waited[64];
+        canvas_printf(canvas, area.x, bottom, area.width, STYLE_NORMAL, "%s: %s on the device from %s to %s%s",
+                      command_text(log, command, text, sizeof text), lane_state_name(lane_state_of_command(command->command_type)),
+                      precise_time(command->start_ns, time, sizeof time), precise_time(command->end_ns, queued, sizeof queued),
+                      command->status < 0 ? " (failed)" : "");
+        canvas_printf(canvas, area.x, bottom + 1, area.width, STYLE_NORMAL, "queued at %s, waited %s before it started",
+                      precise_time(command->queued_ns, queued, sizeof queued),
+                      model_time_text(command->start_ns > command->queued_ns ? command->start_ns - command->queued_ns : 0,
+                                      waited, sizeof waited));
+        if (call)
+            canvas_printf(canvas, area.x, bottom + 2, area.width, STYLE_NORMAL, "enqueued by %s at %s",
+                          snag_opencl_function_name(call->function),
+                          model_site_text(model, call->process, call->site, text, sizeof text));
+    }
+}
+
+/* "; in clFinish (waits for the device) for 1.2 ms" when the thread is in an OpenCL call at the cursor. */
+static void describe_call(struct model *model, uint32_t lane, char *out, size_t size)
+{
+    out[0] = 0;
+    const struct lane_snapshot *snapshots = model_snapshots(model);
+    if (!snapshots || snapshots[lane].call == LANE_NONE) return;
+    const struct snag_opencl_call *call = snag_opencl_call(snag_trace_opencl(model->trace), snapshots[lane].call);
+    char since[32];
+    if (call)
+        snprintf(out, size, "; in %s%s for %s", snag_opencl_function_name(call->function),
+                 call->flags & SNAG_OPENCL_WAITS ? " (waits for the device)" : "",
+                 model_time_text(model->cursor_ns - snapshots[lane].span_since_ns, since, sizeof since));
+}
+
 static void details_draw(struct screen *base, struct canvas *canvas, struct rect area)
 {
     struct details_screen *screen = (struct details_screen *)base;
     struct model *model = base->model;
     uint32_t lane = model->selected_lane;
     const struct snag_thread_info *thread = model_thread(model, lane);
-    char label[512], time[64], text[1024];
+    char label[512], time[64], text[1024], in_call[256];
+    if (model_queue(model, lane)) {
+        draw_queue(model, canvas, area, lane);
+        return;
+    }
     if (!thread) return;
     canvas_fill(canvas, area.x, area.y, area.width, ' ', STYLE_HEADER);
     canvas_printf(canvas, area.x, area.y, area.width, STYLE_HEADER, "Thread %s of pid %d: %" PRIu64 " events; cursor at %s",
@@ -94,13 +197,16 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
                   snag_trace_process(model->trace, thread->process)->pid, lane_index_event_count(model->lanes, lane),
                   precise_time(model->cursor_ns, time, sizeof time));
     struct lane_event current;
-    /* the event stepped onto, else the last one at or before the cursor */
-    uint64_t before = model->on_event && model->event_lane == lane ? model->event_ordinal + 1 : UINT64_MAX;
-    int found = lane_index_event_before(model->lanes, lane, model->cursor_ns, before, LANE_OPS_ALL, &current);
+    /* the event stepped onto, else the last one at or before the cursor
+     * (the thread's own: an OpenCL call's start or end is not one of them) */
+    uint64_t before = UINT64_MAX;
+    if (model->on_event && model->event_lane == lane && model->event_ordinal < LANE_SPAN_ORDINAL) before = model->event_ordinal + 1;
+    int found = lane_index_event_before(model->lanes, lane, model->cursor_ns, before, LANE_OPS_THREAD, &current);
     int after = 0;
-    if (!found) found = after = lane_index_next_event(model->lanes, lane, model->cursor_ns, LANE_OPS_ALL, &current);
+    if (!found) found = after = lane_index_next_event(model->lanes, lane, model->cursor_ns, LANE_OPS_THREAD, &current);
+    describe_call(model, lane, in_call, sizeof in_call);
     if (!found) {
-        canvas_put_text(canvas, area.x, area.y + 2, area.width, "This thread recorded no events.", STYLE_DIM);
+        canvas_printf(canvas, area.x, area.y + 2, area.width, STYLE_DIM, "This thread recorded no lock events%s.", in_call);
         return;
     }
     /* under the table: the current event in full, then its stack when the
@@ -116,8 +222,8 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
         canvas_put_text(canvas, area.x, area.y + 2, area.width, "cannot read the events (out of memory?)", STYLE_WARNING);
         return;
     }
-    canvas_printf(canvas, area.x, area.y + 1, area.width, STYLE_DIM, "%s the cursor: event %" PRIu64 " of %" PRIu64,
-                  after ? "First event after" : "Last event at or before", current.ordinal + 1, total);
+    canvas_printf(canvas, area.x, area.y + 1, area.width, STYLE_DIM, "%s the cursor: event %" PRIu64 " of %" PRIu64 "%s",
+                  after ? "First event after" : "Last event at or before", current.ordinal + 1, total, in_call);
     int time_width = 14, name_width = 24;
     int object_width = (area.width - time_width - name_width) / 2;
     if (object_width < 12) object_width = 12;
@@ -156,6 +262,12 @@ static void details_draw(struct screen *base, struct canvas *canvas, struct rect
     }
 }
 
+/* What j/k step through: the rows the screen lists. */
+static unsigned details_ops(const struct model *model)
+{
+    return model_queue(model, model->selected_lane) ? 1u << LANE_OP_COMMAND : LANE_OPS_THREAD;
+}
+
 static struct key_outcome details_handle(struct screen *base, const struct input *input)
 {
     struct model *model = base->model;
@@ -163,13 +275,14 @@ static struct key_outcome details_handle(struct screen *base, const struct input
     case 'n':
     case 'j':
     case VK_DOWN:
-        if (!model_step_lane(model, 1, LANE_OPS_ALL)) snprintf(base->message, sizeof base->message, "no later event on this thread");
+        if (!model_step_lane(model, 1, details_ops(model)))
+            snprintf(base->message, sizeof base->message, "no later event on this %s", model_queue(model, model->selected_lane) ? "queue" : "thread");
         break;
     case 'N':
     case 'k':
     case VK_UP:
-        if (!model_step_lane(model, -1, LANE_OPS_ALL))
-            snprintf(base->message, sizeof base->message, "no earlier event on this thread");
+        if (!model_step_lane(model, -1, details_ops(model)))
+            snprintf(base->message, sizeof base->message, "no earlier event on this %s", model_queue(model, model->selected_lane) ? "queue" : "thread");
         break;
     case VK_ENTER: return key_outcome(KEY_BACK);
     default: return key_outcome(KEY_IGNORED);

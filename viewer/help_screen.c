@@ -44,7 +44,7 @@ static int help_lines(struct help_screen *screen, struct canvas *canvas, struct 
             LINE(STYLE_NORMAL, "  %-14s %s", binding->keys, binding->what);
     }
     LINE(STYLE_NORMAL, " ");
-    LINE(STYLE_HEADER, "Timeline cells: the most telling state of each thread in that slice, however brief");
+    LINE(STYLE_HEADER, "Timeline cells: the most telling state of each thread or queue in that slice, however brief");
     for (int state = 0; state < LANE_STATES; state++) {
         int y = area.y + line - screen->first_line;
         if (canvas && y >= area.y && y < area.y + area.height) {

@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snag/opencl.h"
+
+/* Only for the CL_COMMAND_* values: the viewer calls no OpenCL. */
+#define CL_TARGET_OPENCL_VERSION 300
+#include <CL/cl.h>
+
 /* Events between two checkpoints: the most a query decodes to find a state. */
 #define LANE_BLOCK 64
 /* Locks a checkpoint names; a thread holding more has the rest counted only. */
@@ -34,6 +40,17 @@ struct checkpoint {
     uint8_t wait_op;
 };
 
+/* An OpenCL call (a thread's lane) or device command (a queue's) laid over
+ * the lane. A thread's calls follow one another; a queue's commands can
+ * overlap (out-of-order queues). */
+struct span {
+    uint64_t start, end;
+    uint64_t reach; /* the latest end of this span and all before it */
+    uint32_t item;  /* its index in the OpenCL log */
+    uint8_t state;
+    uint8_t op;     /* the event its start is (LANE_OP_CALL, LANE_OP_CALL_WAITS, LANE_OP_COMMAND) */
+};
+
 struct summary_level {
     uint64_t first;  /* absolute index of the lane's first bucket at this level */
     uint64_t count;
@@ -51,35 +68,41 @@ struct lane {
     size_t held_count;
     struct summary_level *levels;
     unsigned level_count;
-    uint8_t *buckets; /* per bucket: the states the thread was in during it, one bit per enum lane_state */
+    uint16_t *buckets; /* per bucket: the states the thread was in during it, one bit per enum lane_state */
     uint64_t bucket_count;
     uint8_t *mark_bits; /* one bit per bucket: the marked object was used in it */
+    struct span *spans; /* by start */
+    size_t span_count;
+    uint32_t queue;     /* LANE_NONE for a thread's lane */
 };
 
 struct lane_index {
     const struct object_table *objects;
     unsigned bucket_shift; /* finest bucket: 1 << bucket_shift ns */
     struct lane *lanes;
-    size_t lane_count;
+    size_t lane_count, thread_count;
     uint32_t mark;
 };
 
 /* ---- states ---- */
 
-_Static_assert(LANE_STATES <= 8, "a summary bucket keeps one bit per state in a byte");
+_Static_assert(LANE_STATES <= 16, "a summary bucket keeps one bit per state in 16 bits");
+_Static_assert(LANE_OP_COMMAND_END < 32, "operations are bits of an unsigned mask");
 
 const char *lane_state_name(enum lane_state state)
 {
     static const char *const names[LANE_STATES] = {
-        "not alive",          "running",              "holding a lock",      "waiting on a condvar",
-        "waiting on a semaphore", "waiting at a barrier", "joining a thread", "waiting for a lock",
+        "not alive",          "running",              "holding a lock",      "in an OpenCL call",
+        "waiting on a condvar", "waiting on a semaphore", "waiting at a barrier", "joining a thread",
+        "waiting for a lock", "queue idle",           "device: running a command", "device: transferring data",
+        "device: running a kernel",
     };
     return state < LANE_STATES ? names[state] : "?";
 }
 
 char lane_state_glyph(enum lane_state state)
 {
-    static const char glyphs[LANE_STATES] = {' ', '-', '=', '~', ':', '^', '.', '#'};
+    static const char glyphs[LANE_STATES] = {' ', '-', '=', '@', '~', ':', '^', '.', '#', '_', 'o', 'T', 'K'};
     return state < LANE_STATES ? glyphs[state] : '?';
 }
 
@@ -94,6 +117,37 @@ enum lane_state lane_state_of_wait(uint8_t object_class)
     }
 }
 
+enum lane_state lane_state_of_command(uint32_t command_type)
+{
+    switch (command_type) {
+    case CL_COMMAND_NDRANGE_KERNEL:
+    case CL_COMMAND_TASK:
+    case CL_COMMAND_NATIVE_KERNEL: return LANE_DEVICE_KERNEL;
+    case CL_COMMAND_READ_BUFFER:
+    case CL_COMMAND_WRITE_BUFFER:
+    case CL_COMMAND_COPY_BUFFER:
+    case CL_COMMAND_READ_IMAGE:
+    case CL_COMMAND_WRITE_IMAGE:
+    case CL_COMMAND_COPY_IMAGE:
+    case CL_COMMAND_COPY_IMAGE_TO_BUFFER:
+    case CL_COMMAND_COPY_BUFFER_TO_IMAGE:
+    case CL_COMMAND_MAP_BUFFER:
+    case CL_COMMAND_MAP_IMAGE:
+    case CL_COMMAND_UNMAP_MEM_OBJECT:
+    case CL_COMMAND_READ_BUFFER_RECT:
+    case CL_COMMAND_WRITE_BUFFER_RECT:
+    case CL_COMMAND_COPY_BUFFER_RECT:
+    case CL_COMMAND_MIGRATE_MEM_OBJECTS:
+    case CL_COMMAND_FILL_BUFFER:
+    case CL_COMMAND_FILL_IMAGE:
+    case CL_COMMAND_SVM_MEMCPY:
+    case CL_COMMAND_SVM_MEMFILL:
+    case CL_COMMAND_SVM_MAP:
+    case CL_COMMAND_SVM_UNMAP: return LANE_DEVICE_TRANSFER;
+    default: return LANE_DEVICE_OTHER;
+    }
+}
+
 static bool is_holdable(uint8_t object_class)
 {
     return object_class == SNAG_CLASS_MUTEX || object_class == SNAG_CLASS_RWLOCK || object_class == SNAG_CLASS_SPIN;
@@ -104,6 +158,7 @@ void lane_snapshot_clear(struct lane_snapshot *snapshot)
     free(snapshot->held);
     memset(snapshot, 0, sizeof *snapshot);
     snapshot->wait_object = OBJECT_NONE;
+    snapshot->call = snapshot->command = LANE_NONE;
 }
 
 /* ---- the state machine: what events do to a thread ---- */
@@ -254,6 +309,7 @@ static bool decoder_next(struct decoder *decoder, struct lane_event *event)
     event->time_ns = decoder->time;
     event->op = (uint8_t)(head & 0xf);
     event->object = decoder->object;
+    event->item = LANE_NONE;
     event->ordinal = decoder->ordinal++;
     return true;
 }
@@ -292,13 +348,125 @@ static bool machine_restore(struct machine *machine, const struct lane *lane, si
     return true;
 }
 
+/* ---- spans: OpenCL calls and device commands ---- */
+
+/* The first span that may reach past `time`: the ones before it all end at or before it. */
+static size_t spans_reaching(const struct lane *lane, uint64_t time)
+{
+    size_t low = 0, high = lane->span_count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (lane->spans[middle].reach <= time) low = middle + 1;
+        else high = middle;
+    }
+    return low;
+}
+
+/* Number of spans that start before `time` (or at it, if inclusive). */
+static size_t spans_before(const struct lane *lane, uint64_t time, bool inclusive)
+{
+    size_t low = 0, high = lane->span_count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        uint64_t start = lane->spans[middle].start;
+        if (start < time || (inclusive && start == time)) low = middle + 1;
+        else high = middle;
+    }
+    return low;
+}
+
+typedef void interval_sink(void *context, uint64_t from, uint64_t to, enum lane_state state);
+
+/* [from, to) in `state`, except where the lane's spans lie over it: there
+ * in theirs (where a queue's commands overlap, the earlier one's). In order,
+ * without gaps. */
+static void overlay(const struct lane *lane, uint64_t from, uint64_t to, enum lane_state state, interval_sink *sink,
+                    void *context)
+{
+    uint64_t position = from;
+    for (size_t at = spans_reaching(lane, from); at < lane->span_count && position < to; at++) {
+        const struct span *span = &lane->spans[at];
+        if (span->start >= to) break;
+        if (span->end <= position) continue;
+        uint64_t start = span->start > position ? span->start : position;
+        uint64_t end = span->end < to ? span->end : to;
+        if (start > position) sink(context, position, start, state);
+        sink(context, start, end, (enum lane_state)span->state);
+        position = end;
+    }
+    if (position < to) sink(context, position, to, state);
+}
+
+static uint8_t span_end_op(const struct span *span)
+{
+    return span->op == LANE_OP_COMMAND ? LANE_OP_COMMAND_END : LANE_OP_CALL_END;
+}
+
+/* A span's start (end = false) or end as an event. */
+static struct lane_event span_event(const struct lane *lane, size_t at, bool end)
+{
+    const struct span *span = &lane->spans[at];
+    return (struct lane_event){
+        .time_ns = end ? span->end : span->start,
+        .ordinal = LANE_SPAN_ORDINAL + 2 * (uint64_t)at + end,
+        .object = OBJECT_NONE,
+        .item = span->item,
+        .op = end ? span_end_op(span) : span->op,
+    };
+}
+
+static bool event_before_event(const struct lane_event *a, const struct lane_event *b)
+{
+    return a->time_ns < b->time_ns || (a->time_ns == b->time_ns && a->ordinal < b->ordinal);
+}
+
+/* The first span event after (at_ns, from_ordinal) in (time, ordinal) order whose op is in ops. */
+static bool span_event_from(const struct lane *lane, uint64_t at_ns, uint64_t from_ordinal, unsigned ops,
+                            struct lane_event *best)
+{
+    bool found = false;
+    const struct lane_event limit = {.time_ns = at_ns, .ordinal = from_ordinal};
+    for (size_t at = spans_reaching(lane, at_ns ? at_ns - 1 : 0); at < lane->span_count; at++) {
+        if (found && lane->spans[at].start > best->time_ns) break;
+        for (int end = 0; end < 2; end++) {
+            struct lane_event candidate = span_event(lane, (size_t)at, end);
+            if (!(ops >> candidate.op & 1) || event_before_event(&candidate, &limit)) continue;
+            if (!found || event_before_event(&candidate, best)) {
+                *best = candidate;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
+/* The last span event before (at_ns, before_ordinal) whose op is in ops. */
+static bool span_event_before(const struct lane *lane, uint64_t at_ns, uint64_t before_ordinal, unsigned ops,
+                              struct lane_event *best)
+{
+    bool found = false;
+    const struct lane_event limit = {.time_ns = at_ns, .ordinal = before_ordinal};
+    for (size_t at = spans_before(lane, at_ns, true); at-- > 0;) {
+        if (found && lane->spans[at].reach < best->time_ns) break;
+        for (int end = 0; end < 2; end++) {
+            struct lane_event candidate = span_event(lane, at, end);
+            if (!(ops >> candidate.op & 1) || !event_before_event(&candidate, &limit)) continue;
+            if (!found || event_before_event(best, &candidate)) {
+                *best = candidate;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
 /* ---- the summary ---- */
 
 struct summary_builder {
     unsigned shift;
     uint64_t first, current; /* absolute bucket indexes */
-    uint8_t present;         /* states seen in the current bucket */
-    uint8_t *buckets;
+    uint16_t present;        /* states seen in the current bucket */
+    uint16_t *buckets;
     size_t count, capacity;
     bool failed;
 };
@@ -327,10 +495,15 @@ static void summary_add(struct summary_builder *builder, uint64_t from, uint64_t
         while (builder->current < bucket) summary_flush(builder);
         uint64_t bucket_end = (bucket + 1) << builder->shift;
         uint64_t piece_end = to < bucket_end ? to : bucket_end;
-        builder->present |= (uint8_t)(1u << state);
+        builder->present |= (uint16_t)(1u << state);
         from = piece_end;
         if (from == bucket_end) summary_flush(builder);
     }
+}
+
+static void summary_sink(void *context, uint64_t from, uint64_t to, enum lane_state state)
+{
+    summary_add(context, from, to, state);
 }
 
 /* Level 0 from the builder, then each coarser level from the one below. */
@@ -357,7 +530,7 @@ static bool summary_finish(struct lane *lane, struct summary_builder *builder)
         here->count = ((below->first + below->count - 1) >> 1) - here->first + 1;
         here->offset = below->offset + below->count;
         for (uint64_t index = 0; index < here->count; index++) {
-            uint8_t present = 0;
+            uint16_t present = 0;
             for (uint64_t child = (here->first + index) * 2; child <= (here->first + index) * 2 + 1; child++) {
                 if (child >= below->first && child < below->first + below->count)
                     present |= lane->buckets[below->offset + child - below->first];
@@ -456,6 +629,7 @@ static bool build_lane(struct lane_index *index, const struct snag_trace *trace,
 {
     struct lane *lane = &index->lanes[thread];
     lane_span(trace, thread, &lane->start_ns, &lane->end_ns);
+    lane->queue = LANE_NONE;
 
     struct summary_builder summary = {.shift = index->bucket_shift};
     summary.first = summary.current = lane->start_ns >> summary.shift;
@@ -498,7 +672,7 @@ static bool build_lane(struct lane_index *index, const struct snag_trace *trace,
             ok = false;
             break;
         }
-        summary_add(&summary, previous_time, time, machine_state(&machine));
+        overlay(lane, previous_time, time, machine_state(&machine), summary_sink, &summary);
         note_first_use(objects, last_id, &event, time);
         machine_apply(&machine, objects, event.op, last_id, time);
         previous_time = time;
@@ -507,7 +681,7 @@ static bool build_lane(struct lane_index *index, const struct snag_trace *trace,
     }
     snag_event_cursor_free(cursor);
     if (ok) {
-        summary_add(&summary, previous_time, lane->end_ns, machine_state(&machine));
+        overlay(lane, previous_time, lane->end_ns, machine_state(&machine), summary_sink, &summary);
         uint64_t last_bucket = ((lane->end_ns > lane->start_ns ? lane->end_ns : lane->start_ns + 1) - 1) >> summary.shift;
         summary_add(&summary, lane->end_ns, (last_bucket + 1) << summary.shift, LANE_DEAD);
         ok = summary_finish(lane, &summary);
@@ -526,11 +700,112 @@ static bool build_lane(struct lane_index *index, const struct snag_trace *trace,
     return ok;
 }
 
+static int compare_spans(const void *left, const void *right)
+{
+    const struct span *a = left, *b = right;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    return a->item < b->item ? -1 : a->item > b->item;
+}
+
+/* Every lane's spans: each thread's OpenCL calls, each queue's device
+ * commands (those the device gave times for), by start. */
+static bool build_spans(struct lane_index *index, const struct snag_opencl_log *log)
+{
+    size_t calls = snag_opencl_call_count(log), commands = snag_opencl_command_count(log);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t at = 0; at < calls; at++) {
+            const struct snag_opencl_call *call = snag_opencl_call(log, at);
+            if (call->thread >= index->thread_count) continue;
+            struct lane *lane = &index->lanes[call->thread];
+            if (pass == 0) {
+                lane->span_count++;
+                continue;
+            }
+            uint64_t start = clamp_time(call->start_ns), end = clamp_time(call->end_ns);
+            lane->spans[lane->span_count++] = (struct span){
+                .start = start,
+                .end = end > start ? end : start,
+                .item = (uint32_t)at,
+                .state = LANE_OPENCL,
+                .op = call->flags & SNAG_OPENCL_WAITS ? LANE_OP_CALL_WAITS : LANE_OP_CALL,
+            };
+        }
+        for (size_t at = 0; at < commands; at++) {
+            const struct snag_opencl_command *command = snag_opencl_command(log, at);
+            if (!command->profiled || command->queue >= index->lane_count - index->thread_count) continue;
+            struct lane *lane = &index->lanes[index->thread_count + command->queue];
+            if (pass == 0) {
+                lane->span_count++;
+                continue;
+            }
+            uint64_t start = clamp_time(command->start_ns), end = clamp_time(command->end_ns);
+            lane->spans[lane->span_count++] = (struct span){
+                .start = start,
+                .end = end > start ? end : start,
+                .item = (uint32_t)at,
+                .state = (uint8_t)lane_state_of_command(command->command_type),
+                .op = LANE_OP_COMMAND,
+            };
+        }
+        for (size_t number = 0; number < index->lane_count; number++) {
+            struct lane *lane = &index->lanes[number];
+            if (pass == 0) {
+                if (lane->span_count && !(lane->spans = calloc(lane->span_count, sizeof *lane->spans))) return false;
+                lane->span_count = 0;
+                continue;
+            }
+            if (lane->span_count > 1) qsort(lane->spans, lane->span_count, sizeof *lane->spans, compare_spans);
+            uint64_t reach = 0;
+            for (size_t at = 0; at < lane->span_count; at++) {
+                struct span *span = &lane->spans[at];
+                /* a thread's calls follow one another (a call made inside another is part of it) */
+                if (lane->queue == LANE_NONE && span->start < reach) span->start = reach;
+                if (span->end < span->start) span->end = span->start;
+                if (span->end > reach) reach = span->end;
+                span->reach = reach;
+            }
+        }
+    }
+    return true;
+}
+
+/* A queue's lane: from its creation (or its first command, if earlier:
+ * device clocks are mapped within an uncertainty) to its process's end
+ * (or its last command's), idle between its commands. */
+static void queue_span(const struct snag_trace *trace, const struct snag_opencl_queue *queue, uint64_t *start,
+                       uint64_t *end)
+{
+    const struct snag_process_info *process = snag_trace_process(trace, queue->process);
+    *start = clamp_time(queue->created_ns);
+    *end = clamp_time(process && process->exit_kind != SNAG_EXIT_UNKNOWN ? process->end_ns : snag_trace_end_ns(trace));
+    if (*end < *start) *end = *start;
+}
+
+static bool build_queue_lane(struct lane_index *index, uint32_t number)
+{
+    struct lane *lane = &index->lanes[number];
+    if (lane->span_count) {
+        if (lane->spans[0].start < lane->start_ns) lane->start_ns = lane->spans[0].start;
+        if (lane->spans[lane->span_count - 1].reach > lane->end_ns) lane->end_ns = lane->spans[lane->span_count - 1].reach;
+    }
+    struct summary_builder summary = {.shift = index->bucket_shift};
+    summary.first = summary.current = lane->start_ns >> summary.shift;
+    summary_add(&summary, summary.first << summary.shift, lane->start_ns, LANE_DEAD);
+    overlay(lane, lane->start_ns, lane->end_ns, LANE_QUEUE_IDLE, summary_sink, &summary);
+    uint64_t last_bucket = ((lane->end_ns > lane->start_ns ? lane->end_ns : lane->start_ns + 1) - 1) >> summary.shift;
+    summary_add(&summary, lane->end_ns, (last_bucket + 1) << summary.shift, LANE_DEAD);
+    bool ok = summary_finish(lane, &summary);
+    free(summary.buckets);
+    return ok;
+}
+
 struct lane_index *lane_index_build(const struct snag_trace *trace, struct object_table *objects, char *error,
                                     size_t error_size)
 {
     struct lane_index *index = calloc(1, sizeof *index);
-    size_t lanes = snag_trace_thread_count(trace);
+    const struct snag_opencl_log *log = snag_trace_opencl(trace);
+    size_t threads = snag_trace_thread_count(trace), queues = snag_opencl_queue_count(log);
+    size_t lanes = threads + queues;
     if (!index || !(index->lanes = calloc(lanes ? lanes : 1, sizeof *index->lanes))) {
         free(index);
         snprintf(error, error_size, "out of memory indexing the trace");
@@ -538,20 +813,28 @@ struct lane_index *lane_index_build(const struct snag_trace *trace, struct objec
     }
     index->objects = objects;
     index->lane_count = lanes;
+    index->thread_count = threads;
     index->mark = OBJECT_NONE;
+    for (size_t number = 0; number < lanes; number++) {
+        struct lane *lane = &index->lanes[number];
+        if (number < threads) {
+            lane->queue = LANE_NONE;
+            lane_span(trace, (uint32_t)number, &lane->start_ns, &lane->end_ns);
+        } else {
+            lane->queue = (uint32_t)(number - threads);
+            queue_span(trace, snag_opencl_queue(log, lane->queue), &lane->start_ns, &lane->end_ns);
+        }
+    }
     /* The finest bucket: a power of two chosen so that all lanes' lives
      * together take about one bucket per EVENTS_PER_BUCKET events. */
-    bool ok = true;
+    bool ok = build_spans(index, log);
     uint64_t lifetimes = 0;
-    for (size_t thread = 0; thread < lanes; thread++) {
-        uint64_t start, end;
-        lane_span(trace, (uint32_t)thread, &start, &end);
-        lifetimes += end - start;
-    }
-    uint64_t budget = snag_trace_event_count(trace) / EVENTS_PER_BUCKET;
+    for (size_t number = 0; number < lanes; number++) lifetimes += index->lanes[number].end_ns - index->lanes[number].start_ns;
+    uint64_t budget = (snag_trace_event_count(trace) + snag_opencl_call_count(log) + snag_opencl_command_count(log)) / EVENTS_PER_BUCKET;
     if (budget < MIN_BUCKETS) budget = MIN_BUCKETS;
     while (index->bucket_shift < 58 && (lifetimes >> index->bucket_shift) > budget) index->bucket_shift++;
-    for (size_t thread = 0; ok && thread < lanes; thread++) ok = build_lane(index, trace, objects, (uint32_t)thread);
+    for (size_t number = 0; ok && number < lanes; number++)
+        ok = number < threads ? build_lane(index, trace, objects, (uint32_t)number) : build_queue_lane(index, (uint32_t)number);
     if (!ok) {
         lane_index_free(index);
         snprintf(error, error_size, "out of memory indexing the trace");
@@ -571,6 +854,7 @@ void lane_index_free(struct lane_index *index)
         free(lane->levels);
         free(lane->buckets);
         free(lane->mark_bits);
+        free(lane->spans);
     }
     free(index->lanes);
     free(index);
@@ -579,6 +863,22 @@ void lane_index_free(struct lane_index *index)
 size_t lane_index_lane_count(const struct lane_index *index) { return index->lane_count; }
 uint64_t lane_index_bucket_ns(const struct lane_index *index) { return UINT64_C(1) << index->bucket_shift; }
 uint32_t lane_index_mark(const struct lane_index *index) { return index->mark; }
+
+uint32_t lane_index_queue(const struct lane_index *index, uint32_t lane)
+{
+    return lane < index->lane_count ? index->lanes[lane].queue : LANE_NONE;
+}
+
+uint64_t lane_index_span_count(const struct lane_index *index, uint32_t lane)
+{
+    return lane < index->lane_count ? index->lanes[lane].span_count : 0;
+}
+
+uint32_t lane_index_span_item(const struct lane_index *index, uint32_t lane, uint64_t position)
+{
+    if (lane >= index->lane_count || position >= index->lanes[lane].span_count) return LANE_NONE;
+    return index->lanes[lane].spans[position].item;
+}
 
 uint64_t lane_index_event_count(const struct lane_index *index, uint32_t lane)
 {
@@ -592,7 +892,7 @@ size_t lane_index_bytes(const struct lane_index *index)
         const struct lane *lane = &index->lanes[thread];
         bytes += lane->stream_size + lane->checkpoint_count * sizeof *lane->checkpoints +
                  lane->held_count * sizeof *lane->held + lane->level_count * sizeof *lane->levels +
-                 lane->bucket_count * sizeof *lane->buckets;
+                 lane->bucket_count * sizeof *lane->buckets + lane->span_count * sizeof *lane->spans;
         if (lane->mark_bits) bytes += (lane->bucket_count + 7) / 8;
     }
     return bytes;
@@ -618,7 +918,7 @@ static void visit_interval(const struct lane *lane, const struct walk_visitor *v
         return;
     }
     if (from < alive_from) visitor->interval(visitor->context, from, alive_from, LANE_DEAD);
-    visitor->interval(visitor->context, alive_from, alive_to, state);
+    overlay(lane, alive_from, alive_to, state, visitor->interval, visitor->context);
     if (alive_to < to) visitor->interval(visitor->context, alive_to, to, LANE_DEAD);
 }
 
@@ -627,7 +927,7 @@ static bool lane_walk(const struct lane_index *index, const struct lane *lane, u
                       const struct walk_visitor *visitor)
 {
     if (lane->checkpoint_count == 0) {
-        visit_interval(lane, visitor, from, to, LANE_RUNNING);
+        visit_interval(lane, visitor, from, to, lane->queue == LANE_NONE ? LANE_RUNNING : LANE_QUEUE_IDLE);
         return true;
     }
     struct machine machine;
@@ -661,7 +961,7 @@ static bool lane_walk(const struct lane_index *index, const struct lane *lane, u
 struct column_walk {
     uint64_t start, width;
     size_t columns;
-    uint8_t *present; /* per column: the states seen in it */
+    uint16_t *present; /* per column: the states seen in it */
     uint8_t *marked;
     uint32_t mark;
 };
@@ -675,7 +975,7 @@ static void column_interval(void *context, uint64_t from, uint64_t to, enum lane
     while (from < to && column < walk->columns) {
         uint64_t column_end = walk->start + (column + 1) * walk->width;
         uint64_t piece_end = to < column_end ? to : column_end;
-        walk->present[column] |= (uint8_t)(1u << state);
+        walk->present[column] |= (uint16_t)(1u << state);
         from = piece_end;
         column++;
     }
@@ -766,13 +1066,15 @@ void lane_index_columns(const struct lane_index *index, uint32_t lane_number, ui
     /* Few events in view: exact, from the events; many: from the summary. */
     size_t first = checkpoints_before(lane, start_ns, true), last = checkpoints_before(lane, end_ns, false);
     uint64_t in_view = (uint64_t)(last - (first ? first - 1 : 0) + 1) * LANE_BLOCK;
+    size_t spans_from = spans_reaching(lane, start_ns), spans_to = spans_before(lane, end_ns, false);
+    if (spans_to > spans_from) in_view += spans_to - spans_from;
     uint64_t direct_limit = (uint64_t)columns * DIRECT_EVENTS_PER_COLUMN;
     if (direct_limit < DIRECT_EVENTS_MIN) direct_limit = DIRECT_EVENTS_MIN;
     if (in_view > direct_limit && lane->level_count) {
         columns_from_summary(index, lane, start_ns, width, columns, states, index->mark != OBJECT_NONE ? marked : NULL);
         return;
     }
-    uint8_t *present = calloc(columns, 1);
+    uint16_t *present = calloc(columns, sizeof *present);
     if (!present) return;
     struct column_walk walk = {start_ns, width, columns, present, index->mark != OBJECT_NONE ? marked : NULL, index->mark};
     struct walk_visitor visitor = {column_interval, column_event, &walk};
@@ -783,12 +1085,10 @@ void lane_index_columns(const struct lane_index *index, uint32_t lane_number, ui
 
 /* ---- events and instants ---- */
 
-int lane_index_event_from(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns, uint64_t from_ordinal,
-                          unsigned ops, struct lane_event *event)
+static int stream_event_from(const struct lane *lane, uint64_t at_ns, uint64_t from_ordinal, unsigned ops,
+                             struct lane_event *event)
 {
-    if (lane_number >= index->lane_count) return 0;
-    const struct lane *lane = &index->lanes[lane_number];
-    if (lane->checkpoint_count == 0) return 0;
+    if (lane->checkpoint_count == 0 || !(ops & LANE_OPS_THREAD)) return 0;
     size_t checkpoint = checkpoints_before(lane, at_ns, false);
     struct decoder decoder;
     decoder_start(&decoder, lane, checkpoint ? checkpoint - 1 : 0);
@@ -799,11 +1099,10 @@ int lane_index_event_from(const struct lane_index *index, uint32_t lane_number, 
     return 0;
 }
 
-int lane_index_event_before(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,
-                            uint64_t before_ordinal, unsigned ops, struct lane_event *event)
+static int stream_event_before(const struct lane *lane, uint64_t at_ns, uint64_t before_ordinal, unsigned ops,
+                               struct lane_event *event)
 {
-    if (lane_number >= index->lane_count) return 0;
-    const struct lane *lane = &index->lanes[lane_number];
+    if (!(ops & LANE_OPS_THREAD)) return 0;
     /* Block by block backwards from the one holding at_ns, until one has a match. */
     for (size_t checkpoint = checkpoints_before(lane, at_ns, true); checkpoint > 0; checkpoint--) {
         struct decoder decoder;
@@ -820,6 +1119,34 @@ int lane_index_event_before(const struct lane_index *index, uint32_t lane_number
         if (found) return 1;
     }
     return 0;
+}
+
+/* A thread's events and its spans' events merged: at one nanosecond, the
+ * thread's first (span ordinals are above theirs). */
+int lane_index_event_from(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns, uint64_t from_ordinal,
+                          unsigned ops, struct lane_event *event)
+{
+    if (lane_number >= index->lane_count) return 0;
+    const struct lane *lane = &index->lanes[lane_number];
+    struct lane_event from_stream, from_spans;
+    int in_stream = stream_event_from(lane, at_ns, from_ordinal, ops, &from_stream);
+    int in_spans = span_event_from(lane, at_ns, from_ordinal, ops, &from_spans);
+    if (!in_stream && !in_spans) return 0;
+    *event = in_stream && (!in_spans || event_before_event(&from_stream, &from_spans)) ? from_stream : from_spans;
+    return 1;
+}
+
+int lane_index_event_before(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,
+                            uint64_t before_ordinal, unsigned ops, struct lane_event *event)
+{
+    if (lane_number >= index->lane_count) return 0;
+    const struct lane *lane = &index->lanes[lane_number];
+    struct lane_event from_stream, from_spans;
+    int in_stream = stream_event_before(lane, at_ns, before_ordinal, ops, &from_stream);
+    int in_spans = span_event_before(lane, at_ns, before_ordinal, ops, &from_spans);
+    if (!in_stream && !in_spans) return 0;
+    *event = in_stream && (!in_spans || event_before_event(&from_spans, &from_stream)) ? from_stream : from_spans;
+    return 1;
 }
 
 int lane_index_last_on_object(const struct lane_index *index, uint32_t lane_number, uint32_t object, unsigned ops,
@@ -861,15 +1188,51 @@ int lane_index_previous_event(const struct lane_index *index, uint32_t lane_numb
     return lane_index_event_before(index, lane_number, before_ns, 0, ops, event);
 }
 
+/* Spans a snapshot looks back over for the ones covering its instant
+ * (overlapping commands of an out-of-order queue): it stays quick. */
+#define SNAPSHOT_SPANS_MAX 4096
+
+/* The spans covering `at_ns`: the earliest started into snapshot->call or
+ * command, how many, and the most telling state among them (LANE_DEAD if none). */
+static enum lane_state snapshot_spans(const struct lane *lane, uint64_t at_ns, struct lane_snapshot *snapshot)
+{
+    enum lane_state state = LANE_DEAD;
+    uint32_t item = LANE_NONE, count = 0, looked = 0;
+    for (size_t at = spans_before(lane, at_ns, true); at-- > 0 && looked++ < SNAPSHOT_SPANS_MAX;) {
+        const struct span *span = &lane->spans[at];
+        if (span->reach <= at_ns) break;
+        if (span->end <= at_ns) continue;
+        item = span->item;
+        snapshot->span_since_ns = span->start;
+        count++;
+        if (span->state > state) state = (enum lane_state)span->state;
+    }
+    if (lane->queue == LANE_NONE) snapshot->call = item;
+    else {
+        snapshot->command = item;
+        snapshot->running = count;
+    }
+    return state;
+}
+
 int lane_index_snapshot(const struct lane_index *index, uint32_t lane_number, uint64_t at_ns,
                         struct lane_snapshot *snapshot)
 {
     memset(snapshot, 0, sizeof *snapshot);
     snapshot->wait_object = OBJECT_NONE;
+    snapshot->call = snapshot->command = LANE_NONE;
     if (lane_number >= index->lane_count) return 0;
     const struct lane *lane = &index->lanes[lane_number];
     bool alive = at_ns >= lane->start_ns && at_ns < lane->end_ns;
-    snapshot->state = alive ? LANE_RUNNING : LANE_DEAD;
+    if (!alive) {
+        snapshot->state = LANE_DEAD;
+    } else if (lane->queue != LANE_NONE) {
+        enum lane_state running = snapshot_spans(lane, at_ns, snapshot);
+        snapshot->state = running != LANE_DEAD ? running : LANE_QUEUE_IDLE;
+        return 0;
+    } else {
+        snapshot->state = snapshot_spans(lane, at_ns, snapshot) != LANE_DEAD ? LANE_OPENCL : LANE_RUNNING;
+    }
     size_t checkpoint = checkpoints_before(lane, at_ns, true);
     if (checkpoint == 0) return 0;
     struct machine machine;
@@ -887,7 +1250,9 @@ int lane_index_snapshot(const struct lane_index *index, uint32_t lane_number, ui
         snapshot->last_event = event;
     }
     if (alive) {
-        snapshot->state = machine_state(&machine);
+        /* in an OpenCL call, the call shows, whatever the runtime does inside it */
+        if (snapshot->state != LANE_OPENCL) snapshot->state = machine_state(&machine);
+        snapshot->wait_state = (enum lane_state)machine.wait_state;
         snapshot->wait_object = machine.wait_object;
         snapshot->wait_op = machine.wait_op;
         snapshot->wait_since_ns = machine.wait_since;

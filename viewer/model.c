@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snag/opencl.h"
 #include "snag/text.h"
 
 /* Zooming out stops once this much time fits on the screen. */
@@ -14,17 +15,21 @@
 /* Replay starts by crossing the visible range in this many seconds. */
 #define PLAY_SECONDS_PER_VIEW 10
 
-/* The timeline's rows: a line per process with a shown lane, then its shown lanes. */
+/* The timeline's rows: a line per process with a shown lane, then its
+ * shown lanes: its threads, then its OpenCL command queues. */
 static void lay_out_rows(struct model *model)
 {
     model->row_count = 0;
+    size_t threads = snag_trace_thread_count(model->trace), lanes = model_lane_count(model);
     for (size_t process = 0; process < snag_trace_process_count(model->trace); process++) {
         const struct snag_process_info *info = snag_trace_process(model->trace, process);
         int header = 0;
-        for (uint32_t thread = 0; thread < info->thread_count; thread++) {
-            if (!model_lane_shown(model, info->first_thread + thread)) continue;
+        for (uint32_t lane = info->first_thread; lane < lanes; lane++) {
+            if (lane == info->first_thread + info->thread_count) lane = (uint32_t)threads; /* on to the queues */
+            if (lane >= lanes) break;
+            if (model_lane_process(model, lane) != process || !model_lane_shown(model, lane)) continue;
             if (!header++) model->rows[model->row_count++] = (struct model_row){1, (uint32_t)process};
-            model->rows[model->row_count++] = (struct model_row){0, info->first_thread + thread};
+            model->rows[model->row_count++] = (struct model_row){0, lane};
         }
     }
     model->first_row = 0;
@@ -57,7 +62,7 @@ struct model *model_open(const char *path, char *error, size_t error_size)
         return NULL;
     }
     size_t processes = snag_trace_process_count(model->trace);
-    model->rows = calloc(processes + snag_trace_thread_count(model->trace) + 1, sizeof *model->rows);
+    model->rows = calloc(processes + model_lane_count(model) + 1, sizeof *model->rows);
     if (!model->rows) {
         snprintf(error, error_size, "%s: out of memory", path);
         model_free(model);
@@ -70,7 +75,7 @@ struct model *model_open(const char *path, char *error, size_t error_size)
     /* The cursor starts where the first thread does: the launcher's start is
      * earlier, when nothing is alive yet. */
     model->cursor_ns = model_end_ns(model);
-    for (uint32_t lane = 0; lane < model_lane_count(model); lane++)
+    for (uint32_t lane = 0; lane < snag_trace_thread_count(model->trace); lane++)
         if (model_thread(model, lane)->start_ns < model->cursor_ns) model->cursor_ns = model_thread(model, lane)->start_ns;
     model->snapshot_ns = UINT64_MAX;
     return model;
@@ -101,11 +106,25 @@ void model_free(struct model *model)
 }
 
 uint64_t model_end_ns(const struct model *model) { return snag_trace_end_ns(model->trace); }
-size_t model_lane_count(const struct model *model) { return snag_trace_thread_count(model->trace); }
+size_t model_lane_count(const struct model *model) { return lane_index_lane_count(model->lanes); }
 
 const struct snag_thread_info *model_thread(const struct model *model, uint32_t lane)
 {
-    return snag_trace_thread(model->trace, lane);
+    return lane < snag_trace_thread_count(model->trace) ? snag_trace_thread(model->trace, lane) : NULL;
+}
+
+const struct snag_opencl_queue *model_queue(const struct model *model, uint32_t lane)
+{
+    uint32_t queue = lane_index_queue(model->lanes, lane);
+    return queue != LANE_NONE ? snag_opencl_queue(snag_trace_opencl(model->trace), queue) : NULL;
+}
+
+uint32_t model_lane_process(const struct model *model, uint32_t lane)
+{
+    const struct snag_thread_info *thread = model_thread(model, lane);
+    if (thread) return thread->process;
+    const struct snag_opencl_queue *queue = model_queue(model, lane);
+    return queue ? queue->process : UINT32_MAX;
 }
 
 /* ---- time range and cursor ---- */
@@ -205,16 +224,34 @@ void model_select_lane(struct model *model, uint32_t lane)
     if (lane < model_lane_count(model)) model->selected_lane = lane;
 }
 
+void model_select_shown_lane(struct model *model, size_t position)
+{
+    for (size_t row = 0; row < model->row_count; row++)
+        if (!model->rows[row].is_process && position-- == 0) {
+            model->selected_lane = model->rows[row].index;
+            return;
+        }
+}
+
+/* The selected lane's row, or -1 if it is not shown. */
+static long selected_row(const struct model *model)
+{
+    for (size_t row = 0; row < model->row_count; row++)
+        if (!model->rows[row].is_process && model->rows[row].index == model->selected_lane) return (long)row;
+    return -1;
+}
+
 void model_move_lane(struct model *model, long delta)
 {
-    /* lanes are numbered in the timeline's order: step over the hidden ones */
-    long lanes = (long)model_lane_count(model), lane = (long)model->selected_lane, step = delta < 0 ? -1 : 1;
-    for (long moved = 0, at = lane + step; moved < (delta < 0 ? -delta : delta) && at >= 0 && at < lanes; at += step)
-        if (model_lane_shown(model, (uint32_t)at)) {
-            lane = at;
+    /* in the timeline's order, over the process lines */
+    long rows = (long)model->row_count, row = selected_row(model), step = delta < 0 ? -1 : 1;
+    if (row < 0) return;
+    for (long moved = 0, at = row + step; moved < (delta < 0 ? -delta : delta) && at >= 0 && at < rows; at += step)
+        if (!model->rows[at].is_process) {
+            row = at;
             moved++;
         }
-    model->selected_lane = (uint32_t)lane;
+    model->selected_lane = model->rows[row].index;
 }
 
 int model_text_matches(const struct model *model, const char *text)
@@ -232,7 +269,7 @@ int model_lane_shown(const struct model *model, uint32_t lane)
 {
     switch (model->filter) {
     case FILTER_MATCHES: return model_lane_matches(model, lane);
-    case FILTER_PROCESS: return model_thread(model, lane)->process == model->filter_process;
+    case FILTER_PROCESS: return model_lane_process(model, lane) == model->filter_process;
     default: return 1;
     }
 }
@@ -249,17 +286,14 @@ int model_set_filter(struct model *model, enum model_filter filter)
     enum model_filter before = model->filter;
     uint32_t before_process = model->filter_process;
     model->filter = filter;
-    if (model_lane_count(model)) model->filter_process = model_thread(model, model->selected_lane)->process;
+    if (model_lane_count(model)) model->filter_process = model_lane_process(model, model->selected_lane);
     if (!model_shown_lane_count(model)) {
         model->filter = before;
         model->filter_process = before_process;
         return 0;
     }
     lay_out_rows(model);
-    if (!model_lane_shown(model, model->selected_lane)) {
-        model->selected_lane = 0;
-        model_move_lane(model, model_lane_shown(model, 0) ? 0 : 1);
-    }
+    if (!model_lane_shown(model, model->selected_lane)) model->selected_lane = model->rows[1].index; /* the first shown */
     return 1;
 }
 
@@ -272,12 +306,14 @@ void model_set_search(struct model *model, const char *search)
 
 int model_find_lane(struct model *model, int direction)
 {
-    long lanes = (long)model_lane_count(model);
-    for (long step = direction == 0 ? 0 : 1; lanes > 0 && step <= lanes; step++) {
-        long lane = ((long)model->selected_lane + (direction < 0 ? -step : step)) % lanes;
-        if (lane < 0) lane += lanes;
-        if (model_lane_shown(model, (uint32_t)lane) && model_lane_matches(model, (uint32_t)lane)) {
-            model->selected_lane = (uint32_t)lane;
+    /* in the timeline's order, wrapping around */
+    long rows = (long)model->row_count, from = selected_row(model);
+    if (from < 0) from = 0;
+    for (long step = direction == 0 ? 0 : 1; rows > 0 && step <= rows; step++) {
+        long row = (from + (direction < 0 ? -step : step)) % rows;
+        if (row < 0) row += rows;
+        if (!model->rows[row].is_process && model_lane_matches(model, model->rows[row].index)) {
+            model->selected_lane = model->rows[row].index;
             return 1;
         }
     }
@@ -386,6 +422,14 @@ struct snag_names *model_names(struct model *model)
 char *model_lane_label(const struct model *model, uint32_t lane, char *out, size_t size)
 {
     const struct snag_thread_info *thread = model_thread(model, lane);
+    const struct snag_opencl_queue *queue = model_queue(model, lane);
+    if (queue) {
+        /* "queue 2 pthread-Intel(R) Xeon(R)": numbered as snag report and export do */
+        char device[256];
+        snag_text_sanitize(queue->device_name ? queue->device_name : "", device, sizeof device);
+        snprintf(out, size, "queue %u %s", lane_index_queue(model->lanes, lane) + 1, device[0] ? device : "(device unknown)");
+        return out;
+    }
     if (!thread) {
         snprintf(out, size, "?");
         return out;

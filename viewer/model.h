@@ -13,10 +13,11 @@
 #include "snag/names.h"
 #include "snag/reader.h"
 
-/* The timeline's rows: a header line per process, then a lane per thread. */
+/* The timeline's rows: a header line per process, then a lane per thread
+ * and one per OpenCL command queue of the process. */
 struct model_row {
     int is_process;
-    uint32_t index; /* process index, or thread (= lane) index */
+    uint32_t index; /* process index, or lane index (lane_index.h: threads, then queues) */
 };
 
 /* Which lanes the timeline shows. */
@@ -70,8 +71,15 @@ struct model *model_open(const char *path, char *error, size_t error_size);
 void model_free(struct model *model);
 
 uint64_t model_end_ns(const struct model *model);
+/* Lanes: the threads (lane = thread index), then the OpenCL command queues. */
 size_t model_lane_count(const struct model *model);
+/* The thread a lane shows, NULL for a queue's lane. */
 const struct snag_thread_info *model_thread(const struct model *model, uint32_t lane);
+/* The OpenCL command queue a lane shows, NULL for a thread's lane. */
+struct snag_opencl_queue;
+const struct snag_opencl_queue *model_queue(const struct model *model, uint32_t lane);
+/* The process (index) a lane belongs to. */
+uint32_t model_lane_process(const struct model *model, uint32_t lane);
 
 /* The visible time range and the cursor. */
 void model_set_columns(struct model *model, size_t columns);
@@ -83,6 +91,8 @@ void model_pan(struct model *model, long columns);
 uint64_t model_view_end_ns(const struct model *model);
 
 void model_select_lane(struct model *model, uint32_t lane);
+/* Selects the lane shown `position`th (0 = first) in the timeline's order. */
+void model_select_shown_lane(struct model *model, size_t position);
 /* Moves the selection `delta` shown lanes down (up if negative). */
 void model_move_lane(struct model *model, long delta);
 

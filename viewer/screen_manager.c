@@ -84,7 +84,10 @@ static void draw_title(struct screen_manager *manager, struct canvas *canvas, in
     }
     size_t process_count = snag_trace_process_count(trace), threads = snag_trace_thread_count(trace);
     snprintf(processes, sizeof processes, "%zu process%s, ", process_count, process_count == 1 ? "" : "es");
-    snprintf(rest, sizeof rest, "%zu thread%s, %" PRIu64 " events, %s", threads, threads == 1 ? "" : "s",
+    size_t queues = model_lane_count(manager->model) - threads;
+    char queue_count[64] = "";
+    if (queues) snprintf(queue_count, sizeof queue_count, "%zu OpenCL queue%s, ", queues, queues == 1 ? "" : "s");
+    snprintf(rest, sizeof rest, "%zu thread%s, %s%" PRIu64 " events, %s", threads, threads == 1 ? "" : "s", queue_count,
              snag_trace_event_count(trace), model_time_text(model_end_ns(manager->model), duration, sizeof duration));
     snag_text_sanitize(manager->model->path, path, sizeof path);
     /* What gives way when the line is short: the process count, then the screens' names. */

@@ -7,9 +7,15 @@
 #include <string.h>
 
 #include "snag/format.h"
+#include "snag/opencl.h"
+#include "snag/text.h"
 
-const char *state_panel_legend(void)
+const char *state_panel_legend(const struct model *model)
 {
+    const struct snag_opencl_log *log = snag_trace_opencl(model->trace);
+    if (snag_opencl_queue_count(log) || snag_opencl_call_count(log))
+        return "- run  = hold  # lock wait  ~ cond  : sem  ^ barrier  . join  @ OpenCL call  "
+               "queues: _ idle  K kernel  T transfer  o other command  * marked";
     return "- run  = hold  # lock wait  ~ cond  : sem  ^ barrier  . join  * marked";
 }
 
@@ -60,7 +66,7 @@ static size_t waited_for(struct model *model, const struct lane_snapshot *snapsh
         if (joined != UINT32_MAX) out[count++] = joined;
         return count;
     }
-    if (waiter->state != LANE_WAIT_LOCK) return 0; /* condvars, semaphores and barriers have no owner */
+    if (waiter->wait_state != LANE_WAIT_LOCK) return 0; /* condvars, semaphores and barriers have no owner */
     size_t low = 0, high = holders->count; /* the first pair of the object */
     while (low < high) {
         size_t middle = low + (high - low) / 2;
@@ -150,7 +156,7 @@ static void describe_wait(struct model *model, const struct lane_snapshot *snaps
     uint32_t waited[8];
     size_t count = waited_for(model, snapshots, holders, lane, waited, 8);
     const char *label = model_object_label(model, snapshot->wait_object);
-    switch (snapshot->state) {
+    switch (snapshot->wait_state) {
     case LANE_WAIT_JOIN: snprintf(out, size, "  joins %s (%s)", label, since); return;
     case LANE_WAIT_COND: snprintf(out, size, "  on %s (%s)", label, since); return;
     case LANE_WAIT_SEM: snprintf(out, size, "  on %s (%s)", label, since); return;
@@ -174,7 +180,7 @@ static void describe_wait(struct model *model, const struct lane_snapshot *snaps
  * it since the wait began, that is who could have woken the thread. */
 static void describe_signaller(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
 {
-    int sem = snapshot->state == LANE_WAIT_SEM;
+    int sem = snapshot->wait_state == LANE_WAIT_SEM;
     unsigned ops = sem ? 1u << SNAG_OP_RELEASE : (1u << SNAG_OP_SIGNAL) | (1u << SNAG_OP_BROADCAST);
     int found = 0, gave_up = 0;
     uint32_t best_lane = 0;
@@ -210,6 +216,35 @@ static void describe_last_event(struct model *model, const struct lane_snapshot 
              model_time_text(model->cursor_ns - snapshot->last_event.time_ns, ago, sizeof ago));
 }
 
+/* A thread in an OpenCL call: which, on which queue, since when. */
+static void describe_call(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
+{
+    const struct snag_opencl_call *call = snag_opencl_call(snag_trace_opencl(model->trace), snapshot->call);
+    if (!call) return;
+    char since[32], queue[64] = "";
+    if (call->queue != SNAG_NO_INDEX) snprintf(queue, sizeof queue, " on queue %u", call->queue + 1);
+    snprintf(out, size, "  in %s%s%s (%s)", snag_opencl_function_name(call->function), queue,
+             call->flags & SNAG_OPENCL_WAITS ? ", waiting for the device" : "",
+             model_time_text(model->cursor_ns - snapshot->span_since_ns, since, sizeof since));
+}
+
+/* A busy queue: what the device runs for it, since when, and who enqueued it. */
+static void describe_command(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
+{
+    const struct snag_opencl_log *log = snag_trace_opencl(model->trace);
+    const struct snag_opencl_command *command = snag_opencl_command(log, snapshot->command);
+    if (!command) return;
+    char name[512], raw[512], since[32], more[64] = "", by[300] = "";
+    snag_text_sanitize(snag_opencl_command_name(log, command, raw, sizeof raw), name, sizeof name);
+    if (snapshot->running > 1) snprintf(more, sizeof more, " and %u more", snapshot->running - 1);
+    const struct snag_opencl_call *call = command->call != SNAG_NO_INDEX ? snag_opencl_call(log, command->call) : NULL;
+    if (call && call->thread < snag_trace_thread_count(model->trace)) {
+        char thread[256];
+        snprintf(by, sizeof by, ", enqueued by %s", model_lane_label(model, call->thread, thread, sizeof thread));
+    }
+    snprintf(out, size, "  %s%s (%s)%s", name, more, model_time_text(model->cursor_ns - snapshot->span_since_ns, since, sizeof since), by);
+}
+
 static void describe_holds(struct model *model, const struct lane_snapshot *snapshot, char *out, size_t size)
 {
     size_t used = (size_t)snprintf(out, size, "  holds ");
@@ -238,7 +273,7 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
         if ((y = next_line(&writer)) >= 0) canvas_put_text(canvas, area.x, y, area.width, "out of memory", STYLE_WARNING);
         return;
     }
-    size_t lanes = model_lane_count(model), running = 0, dead = 0;
+    size_t lanes = model_lane_count(model), running = 0, dead = 0, idle = 0;
     struct holders holders;
     if (collect_holders(snapshots, lanes, &holders)) {
         if ((y = next_line(&writer)) >= 0) canvas_put_text(canvas, area.x, y, area.width, "out of memory", STYLE_WARNING);
@@ -247,7 +282,7 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
     /* Deadlocks first: they are the reason to look. */
     uint32_t path[16];
     for (uint32_t lane = 0; lane < lanes; lane++) {
-        if (snapshots[lane].state != LANE_WAIT_LOCK && snapshots[lane].state != LANE_WAIT_JOIN) continue;
+        if (snapshots[lane].wait_state != LANE_WAIT_LOCK && snapshots[lane].wait_state != LANE_WAIT_JOIN) continue;
         size_t length = find_cycle(model, snapshots, &holders, lane, path, 16);
         int smallest = 1;
         for (size_t index = 0; index < length; index++) smallest &= path[index] >= lane;
@@ -262,7 +297,7 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
         put_wrapped(&writer, line, STYLE_WARNING, 1);
     }
     /* Then every thread that holds or waits, and the selected one. */
-    int legend_lines = put_wrapped(&writer, state_panel_legend(), STYLE_DIM, 0);
+    int legend_lines = put_wrapped(&writer, state_panel_legend(model), STYLE_DIM, 0);
     int reserved = area.height >= 5 + legend_lines ? 1 + legend_lines : 0; /* the summary and the legend */
     size_t hidden = 0;
     for (uint32_t lane = 0; lane < lanes; lane++) {
@@ -275,14 +310,21 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
             running++;
             continue;
         }
-        char wait[1024] = "", holds[1024] = "", signaller[512] = "", last[1024] = "";
-        if (snapshot->state >= LANE_WAIT_COND) describe_wait(model, snapshots, &holders, lane, wait, sizeof wait);
+        if (snapshot->state == LANE_QUEUE_IDLE && lane != model->selected_lane) {
+            idle++;
+            continue;
+        }
+        char wait[1024] = "", holds[1024] = "", signaller[512] = "", last[1024] = "", opencl[1024] = "";
+        if (snapshot->call != LANE_NONE) describe_call(model, snapshot, opencl, sizeof opencl);
+        if (snapshot->command != LANE_NONE) describe_command(model, snapshot, opencl, sizeof opencl);
+        if (snapshot->wait_state != LANE_DEAD) describe_wait(model, snapshots, &holders, lane, wait, sizeof wait);
         if (snapshot->held_count || snapshot->held_unlisted) describe_holds(model, snapshot, holds, sizeof holds);
         /* the selected thread in full: who could have woken it */
-        if (lane == model->selected_lane && (snapshot->state == LANE_WAIT_COND || snapshot->state == LANE_WAIT_SEM))
+        if (lane == model->selected_lane && (snapshot->wait_state == LANE_WAIT_COND || snapshot->wait_state == LANE_WAIT_SEM))
             describe_signaller(model, snapshot, signaller, sizeof signaller);
         if (lane == model->selected_lane) describe_last_event(model, snapshot, last, sizeof last);
-        int needed = 1 + (wait[0] ? put_wrapped(&writer, wait, STYLE_NORMAL, 0) : 0) +
+        int needed = 1 + (opencl[0] ? put_wrapped(&writer, opencl, STYLE_NORMAL, 0) : 0) +
+                     (wait[0] ? put_wrapped(&writer, wait, STYLE_NORMAL, 0) : 0) +
                      (signaller[0] ? put_wrapped(&writer, signaller, STYLE_NORMAL, 0) : 0) +
                      (holds[0] ? put_wrapped(&writer, holds, STYLE_NORMAL, 0) : 0) +
                      (last[0] ? put_wrapped(&writer, last, STYLE_DIM, 0) : 0);
@@ -296,6 +338,7 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
         int x = canvas_put_text(canvas, area.x, y, area.width, model_lane_label(model, lane, name, sizeof name), style);
         canvas_printf(canvas, area.x + x, y, area.width - x, STYLE_STATE_FIRST + snapshot->state, ": %s",
                       lane_state_name(snapshot->state));
+        if (opencl[0]) put_wrapped(&writer, opencl, STYLE_NORMAL, 1);
         if (wait[0]) put_wrapped(&writer, wait, STYLE_NORMAL, 1);
         if (signaller[0]) put_wrapped(&writer, signaller, STYLE_NORMAL, 1);
         if (holds[0]) put_wrapped(&writer, holds, STYLE_NORMAL, 1);
@@ -303,12 +346,13 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
     }
     if (reserved && (y = next_line(&writer)) >= 0) {
         size_t used = (size_t)snprintf(line, sizeof line, "%zu running, %zu not alive", running, dead);
+        if (idle) used += (size_t)snprintf(line + used, sizeof line - used, ", %zu queues idle", idle);
         if (hidden) snprintf(line + used, sizeof line - used, ", %zu more below", hidden);
         canvas_put_text(canvas, area.x, y, area.width, line, STYLE_DIM);
     }
     if (reserved) {
         writer.line = area.height - legend_lines;
-        put_wrapped(&writer, state_panel_legend(), STYLE_DIM, 1);
+        put_wrapped(&writer, state_panel_legend(model), STYLE_DIM, 1);
     }
     free(holders.pairs);
 }

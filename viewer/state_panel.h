@@ -8,6 +8,6 @@
 
 void state_panel_draw(struct model *model, struct canvas *canvas, struct rect area);
 /* The legend of the timeline's glyphs, one line. */
-const char *state_panel_legend(void);
+const char *state_panel_legend(const struct model *model);
 
 #endif

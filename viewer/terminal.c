@@ -79,6 +79,8 @@ static void set_style(enum style style, short pair, attr_t attributes)
     style_attributes[style] = attributes;
 }
 
+_Static_assert(STYLE_STATE_FIRST + LANE_STATES <= STYLE_COUNT, "a style per lane state");
+
 static void init_styles(int wanted)
 {
     int colour = wanted && has_colors() && start_color() == OK;
@@ -108,6 +110,13 @@ static void init_styles(int wanted)
     set_style(STYLE_STATE_FIRST + LANE_WAIT_BARRIER, cyan, A_NORMAL);
     set_style(STYLE_STATE_FIRST + LANE_WAIT_JOIN, blue, A_NORMAL);
     set_style(STYLE_STATE_FIRST + LANE_WAIT_LOCK, red, A_BOLD);
+    /* OpenCL: a thread in a call; a queue idle, or busy on the device */
+    short opencl = PAIR(COLOR_MAGENTA, -1);
+    set_style(STYLE_STATE_FIRST + LANE_OPENCL, opencl, A_NORMAL);
+    set_style(STYLE_STATE_FIRST + LANE_QUEUE_IDLE, 0, A_DIM);
+    set_style(STYLE_STATE_FIRST + LANE_DEVICE_OTHER, opencl, A_NORMAL);
+    set_style(STYLE_STATE_FIRST + LANE_DEVICE_TRANSFER, blue, A_BOLD);
+    set_style(STYLE_STATE_FIRST + LANE_DEVICE_KERNEL, opencl, A_BOLD);
 #undef PAIR
 }
 

@@ -1,5 +1,5 @@
-/* The timeline: one lane per thread, grouped by process, time from left to
- * right; each cell is the most telling state the thread was in during its
+/* The timeline: one lane per thread and per OpenCL command queue, grouped
+ * by process, time from left to right; each cell is the most telling state the thread was in during its
  * slice of time (lane_index.h), as a glyph and a colour. The state panel shows the instant under the cursor. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,12 +30,13 @@ static const struct key_binding timeline_bindings[] = {
     {"F", "filter", 1},
     {"Space", "play", 1},
     {"Enter", "details", 1},
-    {"/", "search threads by name or tid (Enter: first match)", 0},
-    {"n/N", "next/previous thread matching the search", 0},
-    {"F", "show only the threads matching the search, or all again", 0},
-    {"P", "show only the selected thread's process, or all again", 0},
+    {"/", "search lanes by thread name, tid, or queue and device (Enter: first match)", 0},
+    {"n/N", "next/previous lane matching the search", 0},
+    {"F", "show only the lanes matching the search, or all again", 0},
+    {"P", "show only the selected lane's process, or all again", 0},
+    {"e/E", "next/previous event of the lane: a lock operation, an OpenCL call's start or end, a queue's command's", 0},
     {"[ ]", "previous/next event on any lane", 0},
-    {"w/W", "next/previous time this thread blocks", 0},
+    {"w/W", "next/previous time this thread blocks (a wait, or an OpenCL call that waits for the device)", 0},
     {"H/L", "pan half a screen", 0},
     {"f 0", "fit the whole trace", 0},
     {"g/G Home/End", "cursor to the start/end", 0},
@@ -265,29 +266,31 @@ static struct key_outcome timeline_handle(struct screen *base, const struct inpu
     case 'e':
     case 'E':
         if (!model_step_lane(model, input->key == 'e' ? 1 : -1, LANE_OPS_ALL))
-            snprintf(base->message, sizeof base->message, "no %s event on this thread",
-                     input->key == 'e' ? "later" : "earlier");
+            snprintf(base->message, sizeof base->message, "no %s event on this %s", input->key == 'e' ? "later" : "earlier",
+                     model_queue(model, model->selected_lane) ? "queue" : "thread");
         break;
     case 'n':
     case 'N':
     case VK_SEARCH:
-        if (!model->search[0]) snprintf(base->message, sizeof base->message, "no search: / to search threads");
+        if (!model->search[0]) snprintf(base->message, sizeof base->message, "no search: / to search lanes");
         else if (!model_find_lane(model, input->key == 'n' ? 1 : input->key == 'N' ? -1 : 0))
-            snprintf(base->message, sizeof base->message, "no thread matches the search");
+            snprintf(base->message, sizeof base->message, "no lane matches the search");
         break;
     case 'F':
     case 'P': {
         enum model_filter filter = input->key == 'F' ? FILTER_MATCHES : FILTER_PROCESS;
         if (model->filter == filter) model_set_filter(model, FILTER_NONE);
         else if (filter == FILTER_MATCHES && !model->search[0])
-            snprintf(base->message, sizeof base->message, "no search to filter by: / to search threads");
+            snprintf(base->message, sizeof base->message, "no search to filter by: / to search lanes");
         else if (!model_set_filter(model, filter))
-            snprintf(base->message, sizeof base->message, "no thread matches the search");
+            snprintf(base->message, sizeof base->message, "no lane matches the search");
         break;
     }
     case 'w':
     case 'W':
-        if (!model_step_lane(model, input->key == 'w' ? 1 : -1, LANE_OPS_WAITS))
+        if (model_queue(model, model->selected_lane))
+            snprintf(base->message, sizeof base->message, "a queue does not block: e/E step through its commands");
+        else if (!model_step_lane(model, input->key == 'w' ? 1 : -1, LANE_OPS_WAITS))
             snprintf(base->message, sizeof base->message, "no %s blocking wait on this thread",
                      input->key == 'w' ? "later" : "earlier");
         break;

@@ -49,15 +49,16 @@ static void usage(FILE *out)
             "       snag view --bench [--size WxH] [TRACE]\n"
             "\n"
             "Shows a trace (default %s) in the terminal: a timeline with one lane per\n"
-            "thread, what each thread holds and waits for at the cursor, the locks\n"
-            "table, and details of each event. Press ? in it for the keys.\n"
+            "thread and per OpenCL command queue, what each thread holds and waits for\n"
+            "at the cursor, the locks table, the findings, and details of each event.\n"
+            "Press ? in it for the keys.\n"
             "\n"
             "  --no-color      no colours (also when NO_COLOR is set): the glyphs tell the\n"
             "                  states apart\n"
             "  --dump          print one screen as text instead, without a terminal\n"
             "  --size WxH      its size (default %dx%d; --bench: %dx%d)\n"
             "  --at TIME_NS    put the cursor there (nanoseconds since the trace's start)\n"
-            "  --lane N        select thread N (0 = the first, in the timeline's order)\n"
+            "  --lane N        select lane N (0 = the first, in the timeline's order)\n"
             "  --screen NAME   timeline (default), locks, findings, details or help\n"
             "  --keys KEYS     press these keys first: characters, and <Left> <Right> <Up>\n"
             "                  <Down> <Home> <End> <PgUp> <PgDn> <Enter> <Esc> <Tab> <Space>\n"
@@ -114,7 +115,7 @@ static int parse_options(int argc, char **argv, struct view_options *options)
             break;
         case 'l':
             if (parse_number(optarg, &number) || number > UINT32_MAX) {
-                fprintf(stderr, "snag view: --lane takes a thread number\n");
+                fprintf(stderr, "snag view: --lane takes a lane number\n");
                 return SNAG_EXIT_USAGE;
             }
             options->lane = (long)number;
@@ -321,7 +322,8 @@ static int run_bench(const struct view_options *options)
     uint64_t file_bytes = trace_bytes(model), peak = (uint64_t)usage.ru_maxrss * 1024;
     printf("trace_bytes %" PRIu64 "\n", file_bytes);
     printf("events %" PRIu64 "\n", snag_trace_event_count(model->trace));
-    printf("threads %zu\n", model_lane_count(model));
+    printf("threads %zu\n", snag_trace_thread_count(model->trace));
+    printf("lanes %zu\n", model_lane_count(model));
     printf("open_ms %.1f\n", open_ms);
     printf("index_bytes %zu\n", lane_index_bytes(model->lanes) + object_table_bytes(model->objects));
     printf("summary_bucket_ns %" PRIu64 "\n", lane_index_bucket_ns(model->lanes));
@@ -359,14 +361,14 @@ int snag_view_main(int argc, char **argv)
         return SNAG_EXIT_BAD_TRACE;
     }
     if (options.lane >= 0 && (size_t)options.lane >= model_lane_count(model)) {
-        if (model_lane_count(model) == 0) fprintf(stderr, "snag view: --lane %ld: the trace has no threads\n", options.lane);
+        if (model_lane_count(model) == 0) fprintf(stderr, "snag view: --lane %ld: the trace has no lanes\n", options.lane);
         else
-            fprintf(stderr, "snag view: --lane %ld: the trace has %zu threads (0 to %zu)\n", options.lane,
+            fprintf(stderr, "snag view: --lane %ld: the trace has %zu lanes (0 to %zu)\n", options.lane,
                     model_lane_count(model), model_lane_count(model) - 1);
         model_free(model);
         return SNAG_EXIT_USAGE;
     }
-    if (options.lane >= 0) model_select_lane(model, (uint32_t)options.lane);
+    if (options.lane >= 0) model_select_shown_lane(model, (size_t)options.lane);
     if (options.has_at) model_set_cursor(model, options.at_ns);
     struct screen_manager *manager = screen_manager_new(model);
     if (!manager) {

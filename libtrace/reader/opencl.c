@@ -3,7 +3,9 @@
 #define _GNU_SOURCE
 #include "opencl_log.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -526,6 +528,17 @@ static const char *const function_names[SNAG_CL_FUNCTION_COUNT] = {
 const char *snag_opencl_function_name(uint32_t function)
 {
     return function < SNAG_CL_FUNCTION_COUNT && function_names[function] ? function_names[function] : "unknown";
+}
+
+const char *snag_opencl_command_name(const struct snag_opencl_log *log, const struct snag_opencl_command *command,
+                                     char *out, size_t size)
+{
+    const struct snag_opencl_call *call = command->call != SNAG_NO_INDEX ? snag_opencl_call(log, command->call) : NULL;
+    const char *transfer = call ? snag_opencl_transfer_kind(call->function) : NULL;
+    if (command->kernel) snprintf(out, size, "%s", command->kernel);
+    else if (transfer) snprintf(out, size, "%s %" PRIu64 " B", transfer, call->bytes);
+    else snprintf(out, size, "%s", call ? snag_opencl_function_name(call->function) : "command");
+    return out;
 }
 
 const char *snag_opencl_transfer_kind(uint32_t function)

@@ -27,9 +27,9 @@ assert_eq "/fork n" "$logger" "$(selected_after '/fork<Enter>n')"
 assert_eq "/fork nn wraps around" "$parent" "$(selected_after '/fork<Enter>nn')"
 assert_eq "/fork N wraps backwards" "$logger" "$(selected_after '/fork<Enter>N')"
 assert_eq "/nothing-like-it" "$parent" "$(selected_after '/nothing-like-it<Enter>')"
-assert_file_has screen.txt "no thread matches the search" "a search without a match"
+assert_file_has screen.txt "no lane matches the search" "a search without a match"
 assert_eq "/ then Esc: no search" "$parent" "$(selected_after '/x<Esc>n')"
-assert_file_has screen.txt "no search: / to search threads" "n without a search"
+assert_file_has screen.txt "no search: / to search lanes" "n without a search"
 view_dump typing.txt --keys '/for<Backspace>o' trace
 assert_file_has typing.txt "/foo_" "the prompt being typed, Backspace included"
 

@@ -79,6 +79,12 @@ const char *snag_opencl_function_name(uint32_t function);
 const char *snag_opencl_transfer_kind(uint32_t function);
 /* 1 for the functions that enqueue a kernel (NDRange, task). */
 int snag_opencl_is_kernel_launch(uint32_t function);
+/* What a device command did, for display: its kernel's name
+ * ("vector_add"), a transfer and its size ("read 1048576 B"), or the
+ * function that enqueued it ("clEnqueueMarkerWithWaitList"). Untrusted (a
+ * kernel's name): sanitise before display. */
+const char *snag_opencl_command_name(const struct snag_opencl_log *log, const struct snag_opencl_command *command,
+                                     char *out, size_t size);
 /* "clGetDeviceAndHostTimer", "measured from enqueue times". */
 const char *snag_opencl_clock_method_name(uint32_t method);
 
