@@ -335,7 +335,10 @@ void state_panel_draw(struct model *model, struct canvas *canvas, struct rect ar
         char name[256];
         y = next_line(&writer);
         enum style style = lane == model->selected_lane ? STYLE_SELECTED : STYLE_NORMAL;
-        int x = canvas_put_text(canvas, area.x, y, area.width, model_lane_label(model, lane, name, sizeof name), style);
+        /* a queue by its number alone: its device's name is long, and on the timeline */
+        if (model_queue(model, lane)) snprintf(name, sizeof name, "queue %u", lane_index_queue(model->lanes, lane) + 1);
+        else model_lane_label(model, lane, name, sizeof name);
+        int x = canvas_put_text(canvas, area.x, y, area.width, name, style);
         canvas_printf(canvas, area.x + x, y, area.width - x, STYLE_STATE_FIRST + snapshot->state, ": %s",
                       lane_state_name(snapshot->state));
         if (opencl[0]) put_wrapped(&writer, opencl, STYLE_NORMAL, 1);

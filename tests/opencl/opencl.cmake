@@ -35,6 +35,7 @@ set(SNAG_OPENCL_TESTS
   opencl_pyopencl_script 180
   opencl_without_a_platform_runs_as_without_snag 60
   opencl_export_puts_device_commands_on_queue_tracks 120
+  opencl_view_shows_queue_lanes_and_steps_to_commands 180
 )
 
 list(LENGTH SNAG_OPENCL_TESTS snag_cl_length)

@@ -5,7 +5,8 @@
  * timeline draws from, cell by cell at one nanosecond per column: what a
  * lock, condvar, semaphore, barrier or join wait looks like, how long a
  * recursive or read lock is held, the state at an instant, event searches,
- * the zoomed-out summary, and marks.
+ * the zoomed-out summary, and marks; and OpenCL: a thread's calls on its
+ * lane, a queue's lane of device commands, stepping through both.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -23,6 +24,7 @@
 #include "lane_index.h"
 #include "objects.h"
 #include "snag/format.h"
+#include "snag/opencl.h"
 #include "snag/reader.h"
 #include "trace_builder.h"
 
@@ -40,7 +42,7 @@ struct fixture {
     struct snag_trace *trace;
     struct object_table *objects;
     struct lane_index *index;
-    char states[4096];
+    char states[8192];
 };
 
 static int make_fixture(void **state)
@@ -102,7 +104,7 @@ static struct lane_index *index_trace(void **state, struct tb_file *file)
 static const char *glyphs(void **state, uint32_t lane, uint64_t start, size_t columns)
 {
     struct fixture *fixture = *state;
-    uint8_t states[4096];
+    uint8_t states[8192];
     assert_true(columns < sizeof fixture->states);
     lane_index_columns(fixture->index, lane, start, 1, columns, states, NULL);
     for (size_t column = 0; column < columns; column++)
@@ -362,6 +364,188 @@ static void marks_show_where_the_marked_object_is_used(void **state)
     for (size_t column = 0; column < 20; column++) assert_int_equal(marked[column], 0);
 }
 
+/* ---- OpenCL ---- */
+
+#define CL_QUEUE UINT64_C(0x5555a0000100)
+#define CL_DEVICE UINT64_C(0x5555a0000200)
+#define CL_KERNEL UINT64_C(0x5555a0000300)
+#define CL_DEVICE_OFFSET UINT64_C(5000000) /* the device clock runs 5 ms ahead */
+
+static void cl_object(struct tb_file *file, uint64_t ticks, uint32_t kind, uint64_t handle, uint64_t parent,
+                      const char *name)
+{
+    struct {
+        struct snag_opencl_object_record record;
+        char name[32];
+    } payload = {{.handle = handle, .parent = parent, .kind = kind}, ""};
+    strncpy(payload.name, name, sizeof payload.name - 1);
+    tb_variable(file, 1, ticks, SNAG_REC_OPENCL_OBJECT, 0, &payload, sizeof payload.record + strlen(name) + 1);
+}
+
+static void cl_call(struct tb_file *file, uint64_t start, uint64_t end, struct snag_opencl_call_record record)
+{
+    record.end_ticks = end;
+    tb_variable(file, 1, start, SNAG_REC_OPENCL_CALL, 0, &record, sizeof record);
+}
+
+/* A device command run from start to end (trace times), recorded by the runtime's thread (2). */
+static void cl_command(struct tb_file *file, uint64_t id, uint32_t type, uint64_t start, uint64_t end)
+{
+    uint64_t device = TB_ANCHOR_MONOTONIC_NS + CL_DEVICE_OFFSET;
+    struct snag_opencl_command_record record = {
+        .command = id, .queue = CL_QUEUE, .queued_ns = device + start - 10, .submit_ns = device + start - 5,
+        .start_ns = device + start, .end_ns = device + end, .command_type = type};
+    tb_variable(file, 2, end + 5, SNAG_REC_OPENCL_COMMAND, 0, &record, sizeof record);
+}
+
+/* Process 100 until 7000: its main thread (lane 0) takes LOCK_A at 500,
+ * launches a kernel in [1000, 2000), lets the lock go at 2000, then reads
+ * a buffer blocking in [3200, 6000), waiting inside it for the runtime's
+ * lock at 3300; the runtime's thread is lane 1; the queue (lane 2, made
+ * at 10) runs two kernels that overlap, [2500, 4500) and [4000, 5000),
+ * then the read, [5500, 5900). The device clock is read with the host's
+ * in one tick: its times map exactly. */
+static struct lane_index *index_opencl_trace(void **state)
+{
+    struct tb_file *file = new_trace(7000);
+    tb_add_thread(file, 2, 0, THREAD_2_SELF, 101, 0);
+    cl_object(file, 10, SNAG_OPENCL_QUEUE, CL_QUEUE, CL_DEVICE, "test device");
+    struct snag_opencl_clock_record clock = {.device = CL_DEVICE, .device_ns = TB_ANCHOR_MONOTONIC_NS + 11 + CL_DEVICE_OFFSET,
+                                             .host_ticks_before = 11, .host_ticks_after = 11,
+                                             .method = SNAG_OPENCL_CLOCK_DEVICE_AND_HOST_TIMER};
+    tb_variable(file, 1, 11, SNAG_REC_OPENCL_CLOCK, 0, &clock, sizeof clock);
+    cl_object(file, 20, SNAG_OPENCL_KERNEL, CL_KERNEL, 0, "saxpy");
+    tb_event(file, 1, 500, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, LOCK_A, SITE);
+    cl_call(file, 1000, 2000, (struct snag_opencl_call_record){.function = SNAG_CL_ENQUEUE_NDRANGE_KERNEL,
+                                                               .queue = CL_QUEUE, .object = CL_KERNEL, .command = 1});
+    tb_event(file, 1, 2000, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, LOCK_A, SITE);
+    cl_call(file, 2100, 2200, (struct snag_opencl_call_record){.function = SNAG_CL_ENQUEUE_NDRANGE_KERNEL,
+                                                               .queue = CL_QUEUE, .object = CL_KERNEL, .command = 2});
+    cl_call(file, 3200, 6000, (struct snag_opencl_call_record){.function = SNAG_CL_ENQUEUE_READ_BUFFER,
+                                                               .queue = CL_QUEUE, .bytes = 4096, .command = 3,
+                                                               .flags = SNAG_OPENCL_BLOCKING | SNAG_OPENCL_WAITS});
+    tb_event(file, 1, 3300, SNAG_CLASS_MUTEX, SNAG_OP_WAIT, LOCK_B, SITE);
+    tb_event(file, 1, 3400, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, LOCK_B, SITE);
+    tb_event(file, 1, 3500, SNAG_CLASS_MUTEX, SNAG_OP_RELEASE, LOCK_B, SITE);
+    cl_command(file, 1, 0x11F0 /* CL_COMMAND_NDRANGE_KERNEL */, 2500, 4500);
+    cl_command(file, 2, 0x11F0, 4000, 5000);
+    cl_command(file, 3, 0x11F3 /* CL_COMMAND_READ_BUFFER */, 5500, 5900);
+    struct lane_index *index = index_trace(state, file);
+    struct fixture *fixture = *state;
+    assert_int_equal(snag_opencl_command_count(snag_trace_opencl(fixture->trace)), 3);
+    return index;
+}
+
+static void a_queue_gets_a_lane_of_its_device_commands(void **state)
+{
+    struct lane_index *index = index_opencl_trace(state);
+    assert_int_equal(lane_index_lane_count(index), 3);
+    assert_int_equal(lane_index_queue(index, 0), LANE_NONE);
+    assert_int_equal(lane_index_queue(index, 2), 0);
+    assert_int_equal(lane_index_span_count(index, 2), 3);
+    char expected[8192] = "";
+    run_of(expected, ' ', 10); /* before the queue was made */
+    run_of(expected, '_', 2490);
+    run_of(expected, 'K', 2500); /* the two kernels, overlapping */
+    run_of(expected, '_', 500);
+    run_of(expected, 'T', 400);
+    run_of(expected, '_', 1100);
+    run_of(expected, ' ', 100); /* after the process's end */
+    assert_string_equal(glyphs(state, 2, 0, 7100), expected);
+
+    struct lane_snapshot snapshot;
+    assert_int_equal(lane_index_snapshot(index, 2, 4200, &snapshot), 0);
+    assert_int_equal(snapshot.state, LANE_DEVICE_KERNEL);
+    assert_int_equal(snapshot.running, 2);
+    assert_int_equal(snapshot.span_since_ns, 2500); /* the earlier of the two */
+    const struct snag_opencl_command *command =
+        snag_opencl_command(snag_trace_opencl(((struct fixture *)*state)->trace), snapshot.command);
+    assert_non_null(command);
+    assert_int_equal(command->start_ns, 2500);
+    lane_snapshot_clear(&snapshot);
+    assert_int_equal(state_at(state, 2, 5000), LANE_QUEUE_IDLE);
+    assert_int_equal(state_at(state, 2, 5500), LANE_DEVICE_TRANSFER);
+    assert_int_equal(state_at(state, 2, 5), LANE_DEAD);
+
+    /* stepping: starts and ends in time order, each once */
+    const uint64_t times[] = {2500, 4000, 4500, 5000, 5500, 5900};
+    const uint8_t ops[] = {LANE_OP_COMMAND, LANE_OP_COMMAND, LANE_OP_COMMAND_END, LANE_OP_COMMAND_END,
+                           LANE_OP_COMMAND, LANE_OP_COMMAND_END};
+    struct lane_event event = {.time_ns = 0, .ordinal = 0};
+    for (size_t step = 0; step < 6; step++) {
+        assert_true(lane_index_event_from(index, 2, event.time_ns, event.ordinal + (step > 0), LANE_OPS_ALL, &event));
+        assert_int_equal(event.time_ns, times[step]);
+        assert_int_equal(event.op, ops[step]);
+        assert_true(event.ordinal >= LANE_SPAN_ORDINAL);
+    }
+    assert_false(lane_index_event_from(index, 2, event.time_ns, event.ordinal + 1, LANE_OPS_ALL, &event));
+    for (size_t step = 5; step-- > 0;) { /* back from the last */
+        assert_true(lane_index_event_before(index, 2, event.time_ns, event.ordinal, LANE_OPS_ALL, &event));
+        assert_int_equal(event.time_ns, times[step]);
+        assert_int_equal(event.op, ops[step]);
+    }
+    assert_false(lane_index_event_before(index, 2, event.time_ns, event.ordinal, LANE_OPS_ALL, &event));
+    /* the position of a span event gives its command back */
+    assert_true(lane_index_event_from(index, 2, 4000, 0, 1u << LANE_OP_COMMAND, &event));
+    assert_int_equal(lane_index_span_item(index, 2, (event.ordinal - LANE_SPAN_ORDINAL) / 2), event.item);
+    assert_int_equal(lane_index_span_item(index, 2, 3), LANE_NONE);
+}
+
+static void a_threads_opencl_calls_show_over_what_it_holds_and_waits_for(void **state)
+{
+    struct lane_index *index = index_opencl_trace(state);
+    char expected[8192] = "";
+    run_of(expected, '-', 500);
+    run_of(expected, '=', 500);
+    run_of(expected, '@', 1000); /* in the launch, holding LOCK_A */
+    run_of(expected, '-', 100);
+    run_of(expected, '@', 100);
+    run_of(expected, '-', 1000);
+    run_of(expected, '@', 2800); /* the blocking read, and the runtime's lock wait inside it */
+    run_of(expected, '-', 1000);
+    assert_string_equal(glyphs(state, 0, 0, 7000), expected);
+
+    struct lane_snapshot snapshot;
+    assert_int_equal(lane_index_snapshot(index, 0, 1500, &snapshot), 0);
+    assert_int_equal(snapshot.state, LANE_OPENCL);
+    assert_int_equal(snapshot.held_count, 1); /* still holding LOCK_A */
+    assert_int_equal(snapshot.span_since_ns, 1000);
+    lane_snapshot_clear(&snapshot);
+    assert_int_equal(lane_index_snapshot(index, 0, 3350, &snapshot), 0);
+    assert_int_equal(snapshot.state, LANE_OPENCL);
+    assert_int_equal(snapshot.wait_state, LANE_WAIT_LOCK); /* what it waits for inside the call */
+    const struct snag_opencl_call *call = snag_opencl_call(snag_trace_opencl(((struct fixture *)*state)->trace), snapshot.call);
+    assert_non_null(call);
+    assert_int_equal(call->function, SNAG_CL_ENQUEUE_READ_BUFFER);
+    lane_snapshot_clear(&snapshot);
+    assert_int_equal(state_at(state, 0, 6000), LANE_RUNNING);
+
+    /* the thread's events and its calls' starts and ends, merged; at one
+     * nanosecond, the thread's own event first */
+    struct lane_event event;
+    assert_true(lane_index_next_event(index, 0, 600, LANE_OPS_ALL, &event));
+    assert_int_equal(event.time_ns, 1000);
+    assert_int_equal(event.op, LANE_OP_CALL);
+    assert_true(lane_index_event_from(index, 0, 1000, event.ordinal + 1, LANE_OPS_ALL, &event));
+    assert_int_equal(event.time_ns, 2000);
+    assert_int_equal(event.op, SNAG_OP_RELEASE);
+    assert_true(lane_index_event_from(index, 0, 2000, event.ordinal + 1, LANE_OPS_ALL, &event));
+    assert_int_equal(event.time_ns, 2000);
+    assert_int_equal(event.op, LANE_OP_CALL_END);
+    assert_true(lane_index_event_before(index, 0, 2000, event.ordinal, LANE_OPS_ALL, &event));
+    assert_int_equal(event.op, SNAG_OP_RELEASE);
+    /* only the thread's own: no call */
+    assert_true(lane_index_next_event(index, 0, 600, LANE_OPS_THREAD, &event));
+    assert_int_equal(event.time_ns, 2000);
+    /* blocking: the read that waits for the device, then the lock wait inside it */
+    assert_true(lane_index_next_event(index, 0, 0, LANE_OPS_WAITS, &event));
+    assert_int_equal(event.time_ns, 3200);
+    assert_int_equal(event.op, LANE_OP_CALL_WAITS);
+    assert_true(lane_index_next_event(index, 0, 3200, LANE_OPS_WAITS, &event));
+    assert_int_equal(event.time_ns, 3300);
+    assert_int_equal(event.op, SNAG_OP_WAIT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +558,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(zoomed_out_cells_show_the_most_telling_state, make_fixture, free_fixture),
         cmocka_unit_test_setup_teardown(a_brief_wait_shows_in_a_zoomed_out_cell, make_fixture, free_fixture),
         cmocka_unit_test_setup_teardown(marks_show_where_the_marked_object_is_used, make_fixture, free_fixture),
+        cmocka_unit_test_setup_teardown(a_queue_gets_a_lane_of_its_device_commands, make_fixture, free_fixture),
+        cmocka_unit_test_setup_teardown(a_threads_opencl_calls_show_over_what_it_holds_and_waits_for, make_fixture,
+                                        free_fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

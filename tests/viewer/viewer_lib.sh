@@ -23,30 +23,9 @@ export LC_ALL
 
 [ -x "$GEN_TRACE" ] || fail "the trace generator is missing: $GEN_TRACE"
 
-# view_dump OUT [ARGS...]: `snag view --dump ARGS > OUT`, which must exit 0
-# within 60 s.
-view_dump()
-{
-    vl_out=$1
-    shift
-    with_timeout 60 "$SNAG" view --dump "$@" >"$vl_out" 2>"$IT_DIR/.it/view.err"
-    vl_status=$?
-    [ "$vl_status" -eq 0 ] ||
-        fail "snag view --dump $* exited $vl_status, expected 0; stderr: $(head -c 2000 "$IT_DIR/.it/view.err")"
-}
-
-# cursor_ns SCREEN: the cursor's time in nanoseconds, from the state panel's
-# first line ("At 1.50 us (1500 ns)").
-cursor_ns()
-{
-    sed -n 's/^.*At [^(]*(\([0-9][0-9]*\) ns).*$/\1/p' "$1" | head -n 1
-}
-
-# selected_row SCREEN: the selected lane's line (it starts with '>').
-selected_row()
-{
-    grep '^>' "$1" | head -n 1
-}
+# view_dump, cursor_ns, selected_row
+# shellcheck source=view_dump_lib.sh
+. "$(dirname "$0")/../viewer/view_dump_lib.sh"
 
 # finding_stack_lines REPORT_JSON: the lines the findings screen's stacks
 # pane takes for the report's first finding: one per thread, per stack and
