@@ -611,8 +611,13 @@ static void handle_event(struct exporter *x, const struct snag_event *recorded)
             uint64_t since_ns = thread->wait.since_ns;
             woken_by = releaser_for(lock, thread->info->index);
             end_wait(x, thread, event->time_ns, "acquired", &woken_by);
-            /* a semaphore wait: from the post that let it through, if posted while it waited */
-            if (event->object_class == SNAG_CLASS_SEM && woken_by.valid && woken_by.ns >= since_ns)
+            /* A semaphore wait: from the latest post by another thread.
+             * The wait is recorded after sem_trywait found no token, so
+             * the post that let it through may come just before the
+             * wait's start; any post after that failed try is by
+             * another thread (this one was inside the call), hence the
+             * latest one before the acquisition is such a post. */
+            if (event->object_class == SNAG_CLASS_SEM && woken_by.valid)
                 write_wake_flow(x, lock, &woken_by, thread, since_ns, event->time_ns);
         }
         if (draws_holds(event->object_class))

@@ -16,7 +16,7 @@ struct cond_wait {
 static void begin_wait(const struct cond_wait *wait)
 {
     snag_record_release(SNAG_T(MUTEX, RELEASE), wait->mutex, wait->site);
-    snag_wait_begin(COND, SNAG_OP_WAIT, wait->cond, wait->site, wait->flags);
+    snag_wait_begin_releasing(COND, wait->cond, wait->site, wait->flags, wait->mutex);
 }
 
 static void end_wait(const struct cond_wait *wait, int result)

@@ -361,39 +361,113 @@ static int wait_still_blocks(struct snag_wait_slot *table, const struct snag_wai
         int value = 0;
         return sem_getvalue((sem_t *)(uintptr_t)object, &value) != 0 || value <= 0;
     }
-    case SNAG_CLASS_MUTEX: return ((const volatile pthread_mutex_t *)(uintptr_t)object)->__data.__lock != 0;
+    case SNAG_CLASS_MUTEX: {
+        const volatile pthread_mutex_t *mutex = (const volatile pthread_mutex_t *)(uintptr_t)object;
+        if (mutex->__data.__lock == 0) return 0;
+        /* an owner inside a condition wait on it gives it up (or just did) */
+        struct snag_wait_slot *owner = slot_of_tid(table, mutex->__data.__owner);
+        return !owner || !(__atomic_load_n(&owner->wait_seq, __ATOMIC_ACQUIRE) & 1) ||
+               __atomic_load_n(&owner->releases, __ATOMIC_RELAXED) != object;
+    }
     case SNAG_CLASS_THREAD: return slot_of_thread(table, object) != NULL; /* the joined thread still lives */
     default: return 1;
     }
 }
 
-/* Every live thread blocked in an untimed wait, still in the same one a
- * moment later (a thread just woken has not yet left its slot's wait), and
- * on something still unavailable. */
+/* Is thread `tid` of this process asleep in the kernel ('S' in
+ * /proc/self/task/TID/stat)? A thread just woken from its real wait is
+ * runnable ('R') until it reaches its slot's wait end: on a busy machine it
+ * can sit there, descheduled, with its wait still published and the token
+ * or lock it was given already taken (so the object looks unavailable).
+ * Stopped, traced or uninterruptible ('D': a page fault, I/O) threads count
+ * as not asleep: they go on by themselves. Unreadable: not asleep. */
+static int thread_asleep(int32_t tid)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0) return 0;
+    text[got] = '\0';
+    /* "TID (COMM) STATE ...": COMM may hold ')' and spaces, so the last one */
+    const char *close_paren = strrchr(text, ')');
+    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'S';
+}
+
+/* Threads waiting for `reporting`: published as blocked, but running. */
+static atomic_int queued_to_report;
+
+enum round { ROUND_MOVED, ROUND_AWAKE, ROUND_BLOCKED };
+
+/* One look at every slot: ROUND_MOVED if a thread is not in an untimed
+ * wait or left the one it was in at the first look (`seqs`, filled when
+ * `first`), or a thread queues to look after this one; ROUND_AWAKE if all
+ * stayed but some thread other than the caller is not asleep in the kernel
+ * or waits on something available now; else ROUND_BLOCKED. */
+static enum round look_at_threads(struct snag_wait_slot *table, uint32_t *seqs, int first)
+{
+    int32_t self = snag_thread.tid;
+    int live = 0;
+    unsigned used = snag_wait_table_used();
+    for (unsigned index = 0; index < used; index++) {
+        struct snag_wait_slot *slot = &table[index];
+        if (__atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
+        live++;
+        uint32_t seq = __atomic_load_n(&slot->wait_seq, __ATOMIC_ACQUIRE);
+        /* a timed wait ends by itself; another process may end one on a shared object */
+        if (!(seq & 1) || (__atomic_load_n(&slot->flags, __ATOMIC_RELAXED) & (SNAG_WAIT_TIMED | SNAG_WAIT_PROCESS_SHARED)))
+            return ROUND_MOVED;
+        if (first) seqs[index] = seq;
+        else if (seqs[index] != seq) return ROUND_MOVED;
+    }
+    /* threads that never recorded (no slot) could still run */
+    if (task_count() != live) return ROUND_MOVED;
+    /* one of them will look again once this look is over, and later */
+    if (atomic_load(&queued_to_report) > 0) return ROUND_MOVED;
+    for (unsigned index = 0; index < used; index++) {
+        struct snag_wait_slot *slot = &table[index];
+        int32_t tid = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
+        if (tid == 0) continue;
+        if (!wait_still_blocks(table, slot) || (tid != self && !thread_asleep(tid))) return ROUND_AWAKE;
+    }
+    return ROUND_BLOCKED;
+}
+
+/* Every live thread blocked in an untimed wait, on something still
+ * unavailable, asleep in the kernel, and still in that same wait at two
+ * looks in a row, a little apart. The caller (about to block, not asleep
+ * yet) is exempt from the sleep test: wait_still_blocks speaks for it.
+ * Why asleep: a thread just woken is runnable until it reaches its slot's
+ * wait end, with the token or lock it was given already taken, so its
+ * object looks unavailable; on a busy machine it can sit there for long.
+ * Why twice: a thread seen asleep may be woken by one seen later that was
+ * still inside its wait but running (a condition wait unlocks its mutex
+ * inside the real call); the second look finds the first awake.
+ * The looks come ever further apart, up to ~50 ms in all for threads to
+ * fall asleep; any thread that leaves its wait ends it at once, so a
+ * Python Condition handed back and forth (each wait a cycle through a
+ * semaphore its waiter took) costs about 0.1 ms, not a 50 ms pause. */
 static int all_threads_blocked(struct snag_wait_slot *table)
 {
     static uint32_t seqs[SNAG_WAIT_TABLE_ENTRIES]; /* under `reporting` */
-    for (int pass = 0; pass < 2; pass++) {
-        int live = 0;
-        for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++) {
-            struct snag_wait_slot *slot = &table[index];
-            if (__atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) == 0) continue;
-            live++;
-            uint32_t seq = __atomic_load_n(&slot->wait_seq, __ATOMIC_ACQUIRE);
-            /* a timed wait ends by itself; another process may end one on a shared object */
-            if (!(seq & 1) || (__atomic_load_n(&slot->flags, __ATOMIC_RELAXED) & (SNAG_WAIT_TIMED | SNAG_WAIT_PROCESS_SHARED)))
-                return 0;
-            if (pass == 0) seqs[index] = seq;
-            else if (seqs[index] != seq || !wait_still_blocks(table, slot)) return 0;
+    if (look_at_threads(table, seqs, 1) == ROUND_MOVED) return 0;
+    int blocked_in_a_row = 0;
+    long pause_ns = 100 * 1000;
+    for (long slept_ns = 0; slept_ns < 50 * 1000 * 1000; slept_ns += pause_ns) {
+        struct timespec pause = {0, pause_ns};
+        nanosleep(&pause, NULL);
+        switch (look_at_threads(table, seqs, 0)) {
+        case ROUND_MOVED: return 0;
+        case ROUND_AWAKE: blocked_in_a_row = 0; break;
+        case ROUND_BLOCKED:
+            if (++blocked_in_a_row == 2) return 1;
+            break;
         }
-        /* threads that never recorded (no slot) could still run */
-        if (task_count() != live) return 0;
-        if (pass == 0) {
-            struct timespec pause = {0, 50 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
+        if (pause_ns < 16 * 1000 * 1000) pause_ns *= 2;
     }
-    return 1;
+    return 0;
 }
 
 static int policy_exit(void)
@@ -436,6 +510,7 @@ void snag_deadlock_after_fork_child(void)
 {
     /* Another thread of the parent may have been reporting: it is not here. */
     atomic_flag_clear(&reporting);
+    atomic_store(&queued_to_report, 0);
     atomic_store(&deadlocked, 0);
     atomic_store(&pending, NULL);
 }
@@ -481,7 +556,9 @@ void snag_deadlock_on_wait(struct snag_wait_slot *slot)
         errno = saved_errno;
         return;
     }
+    atomic_fetch_add(&queued_to_report, 1);
     while (atomic_flag_test_and_set_explicit(&reporting, memory_order_acquire)) sched_yield();
+    atomic_fetch_sub(&queued_to_report, 1);
     /* A lock cycle is certain now: on record at once, before the pause that
      * telling whether everyone is blocked takes. */
     int reported = found && !needs_everyone_blocked && report_deadlock(&first);

@@ -61,7 +61,8 @@ void snag_wait_slot_release(void)
 
 static int process_shared(uint8_t object_class, const volatile void *object);
 
-void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags)
+static void wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags,
+                       const volatile void *releases)
 {
     uint32_t stack = snag_record_with_stack(SNAG_TYPE(object_class, op), object, site);
     struct snag_wait_slot *slot = snag_thread.wait_slot;
@@ -74,6 +75,7 @@ void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *obje
     slot->since_ticks = snag_now_ticks();
     slot->object_class = object_class;
     slot->op = op;
+    slot->releases = (uint64_t)(uintptr_t)releases;
     if (process_shared(object_class, object)) flags |= SNAG_WAIT_PROCESS_SHARED;
     slot->flags = (uint8_t)flags;
     slot->stack = stack;
@@ -81,6 +83,17 @@ void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *obje
      * and deadlock.c relies on it being ordered before reading `deadlocked`. */
     __atomic_fetch_add(&slot->wait_seq, 1, __ATOMIC_SEQ_CST);
     snag_deadlock_on_wait(slot);
+}
+
+void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags)
+{
+    wait_begin(object_class, op, object, site, flags, NULL);
+}
+
+void snag_wait_begin_releasing(uint8_t object_class, const volatile void *object, uintptr_t site, unsigned flags,
+                               const volatile void *mutex)
+{
+    wait_begin(object_class, SNAG_OP_WAIT, object, site, flags, mutex);
 }
 
 void snag_wait_end(void)

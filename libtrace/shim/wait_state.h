@@ -21,6 +21,9 @@ void snag_wait_slot_release(void);
  * for a lock-like wait look for a deadlock cycle that this wait closes.
  * `flags` are enum snag_wait_flags. */
 void snag_wait_begin(uint8_t object_class, uint8_t op, const volatile void *object, uintptr_t site, unsigned flags);
+/* The same for a condition wait, which gives up `mutex` inside the call. */
+void snag_wait_begin_releasing(uint8_t object_class, const volatile void *object, uintptr_t site, unsigned flags,
+                               const volatile void *mutex);
 /* The wait ended, however (acquired, failed, timed out, cancelled). */
 void snag_wait_end(void);
 

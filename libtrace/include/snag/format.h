@@ -112,7 +112,8 @@ struct snag_wait_slot {
     uint8_t held_count;      /* entries of held[] in use, or SNAG_WAIT_HELD_OVERFLOW */
     uint32_t stack;          /* stack id captured at the wait, 0 if none */
     uint64_t held[SNAG_WAIT_HELD_MAX]; /* spinlocks and rwlock read locks this thread holds */
-    uint64_t reserved[2];
+    uint64_t releases;                 /* a condition wait: the mutex it gives up inside the call, else 0 */
+    uint64_t reserved;
 };
 
 /* Each chunk starts with this header and belongs to one thread of the process. */
