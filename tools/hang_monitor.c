@@ -16,6 +16,7 @@
 
 #include "snag/format.h"
 #include "snag/reader.h"
+#include "snag/task_state.h"
 #include "snag/text.h"
 #include "snag/waits.h"
 
@@ -238,6 +239,8 @@ static void check_file(struct hang_monitor *monitor, struct watched *file, uint6
     }
     /* a thread that never recorded anything has no slot but could still run */
     if (all_blocked && task_count(file->pid) != (int)count) all_blocked = 0;
+    for (size_t index = 0; index < count && all_blocked; index++)
+        if (!snag_task_asleep(file->pid, waits[index].tid)) all_blocked = 0;
     if (!all_blocked) {
         file->blocked_signature = 0;
         return;

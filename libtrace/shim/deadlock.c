@@ -33,6 +33,7 @@
 
 #include "real.h"
 #include "snag/exit_status.h"
+#include "snag/task_state.h"
 #include "wait_state.h"
 #include "writer.h"
 
@@ -374,28 +375,6 @@ static int wait_still_blocks(struct snag_wait_slot *table, const struct snag_wai
     }
 }
 
-/* Is thread `tid` of this process asleep in the kernel ('S' in
- * /proc/self/task/TID/stat)? A thread just woken from its real wait is
- * runnable ('R') until it reaches its slot's wait end: on a busy machine it
- * can sit there, descheduled, with its wait still published and the token
- * or lock it was given already taken (so the object looks unavailable).
- * Stopped, traced or uninterruptible ('D': a page fault, I/O) threads count
- * as not asleep: they go on by themselves. Unreadable: not asleep. */
-static int thread_asleep(int32_t tid)
-{
-    char path[64], text[512];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    ssize_t got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0) return 0;
-    text[got] = '\0';
-    /* "TID (COMM) STATE ...": COMM may hold ')' and spaces, so the last one */
-    const char *close_paren = strrchr(text, ')');
-    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'S';
-}
-
 /* Threads waiting for `reporting`: published as blocked, but running. */
 static atomic_int queued_to_report;
 
@@ -430,7 +409,7 @@ static enum round look_at_threads(struct snag_wait_slot *table, uint32_t *seqs, 
         struct snag_wait_slot *slot = &table[index];
         int32_t tid = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
         if (tid == 0) continue;
-        if (!wait_still_blocks(table, slot) || (tid != self && !thread_asleep(tid))) return ROUND_AWAKE;
+        if (!wait_still_blocks(table, slot) || (tid != self && !snag_task_asleep(0, tid))) return ROUND_AWAKE;
     }
     return ROUND_BLOCKED;
 }

@@ -70,3 +70,52 @@ RUN_STATUS=$?
 assert_run_status "a wait on a process-shared semaphore" 0
 assert_eq "the child was woken by its parent" "child 7" "$(cat run.out)"
 if grep -q HANG run.err; then fail "a process-shared wait was called a hang: $(cat run.err)"; fi
+
+# A stopped process (Ctrl-Z, a debugger) is no hang, even when every thread
+# was in an untimed wait when it stopped: here the wait ends by a signal
+# that arrives while it is stopped and is handled once it continues (a
+# wake-up snag cannot see; without the stop it would be called a hang).
+cat >stopped_wait.c <<'C'
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+static sem_t alarmed;
+static void on_alarm(int signal_number)
+{
+    (void)signal_number;
+    sem_post(&alarmed);
+}
+int main(void)
+{
+    sem_init(&alarmed, 0, 0);
+    signal(SIGALRM, on_alarm);
+    FILE *ready = fopen("waiting.tmp", "w");
+    if (!ready) return 2;
+    fprintf(ready, "%d\n", (int)getpid());
+    fclose(ready);
+    rename("waiting.tmp", "waiting");
+    alarm(4);
+    while (sem_wait(&alarmed) != 0) {
+    }
+    puts("alarmed");
+    return 0;
+}
+C
+"$CC_BIN" -o stopped_wait stopped_wait.c -pthread || fail "cannot compile stopped_wait.c"
+with_timeout 60 "$SNAG" run -q --hang-timeout=2 -o stopped.trace -- ./stopped_wait >run.out 2>run.err &
+run_pid=$!
+tries=0
+while [ ! -s waiting ] && [ $tries -lt 300 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+done
+[ -s waiting ] || fail "stopped_wait never got to its wait: $(cat run.err)"
+kill -STOP "$(cat waiting)"
+sleep 5
+kill -CONT "$(cat waiting)"
+wait $run_pid
+RUN_STATUS=$?
+assert_run_status "a process stopped for longer than the hang timeout" 0
+assert_eq "it went on once continued" "alarmed" "$(cat run.out)"
+if grep -q HANG run.err; then fail "a stopped process was called a hang: $(cat run.err)"; fi
