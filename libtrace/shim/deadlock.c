@@ -381,10 +381,10 @@ static atomic_int queued_to_report;
 enum round { ROUND_MOVED, ROUND_AWAKE, ROUND_BLOCKED };
 
 /* One look at every slot: ROUND_MOVED if a thread is not in an untimed
- * wait or left the one it was in at the first look (`seqs`, filled when
- * `first`), or a thread queues to look after this one; ROUND_AWAKE if all
- * stayed but some thread other than the caller is not asleep in the kernel
- * or waits on something available now; else ROUND_BLOCKED. */
+ * wait, left the one it was in at the first look (`seqs`, filled when
+ * `first`; that look stops there), waits on something available now, or
+ * queues to look after this one; ROUND_AWAKE if all stayed but some thread
+ * other than the caller is not asleep in the kernel; else ROUND_BLOCKED. */
 static enum round look_at_threads(struct snag_wait_slot *table, uint32_t *seqs, int first)
 {
     int32_t self = snag_thread.tid;
@@ -400,18 +400,34 @@ static enum round look_at_threads(struct snag_wait_slot *table, uint32_t *seqs, 
             return ROUND_MOVED;
         if (first) seqs[index] = seq;
         else if (seqs[index] != seq) return ROUND_MOVED;
+        if (!wait_still_blocks(table, slot)) return ROUND_MOVED; /* it goes on, or is about to */
     }
-    /* threads that never recorded (no slot) could still run */
-    if (task_count() != live) return ROUND_MOVED;
     /* one of them will look again once this look is over, and later */
     if (atomic_load(&queued_to_report) > 0) return ROUND_MOVED;
+    if (first) return ROUND_AWAKE; /* memory reads only: the system calls come at later looks */
+    /* threads that never recorded (no slot) could still run */
+    if (task_count() != live) return ROUND_MOVED;
     for (unsigned index = 0; index < used; index++) {
         struct snag_wait_slot *slot = &table[index];
         int32_t tid = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
         if (tid == 0) continue;
-        if (!wait_still_blocks(table, slot) || (tid != self && !snag_task_asleep(0, tid))) return ROUND_AWAKE;
+        if (tid != self && !snag_task_asleep(0, tid)) return ROUND_AWAKE;
     }
     return ROUND_BLOCKED;
+}
+
+/* Has any thread left the wait it was in at the first look, or can its
+ * wait go on now (or a new thread claimed a slot, or queued to look after
+ * this one)? Memory reads only. */
+static int any_wait_moved(struct snag_wait_slot *table, const uint32_t *seqs)
+{
+    for (unsigned index = 0, used = snag_wait_table_used(); index < used; index++) {
+        struct snag_wait_slot *slot = &table[index];
+        uint32_t seq = __atomic_load_n(&slot->wait_seq, __ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE) != 0 && (seq != seqs[index] || !wait_still_blocks(table, slot)))
+            return 1;
+    }
+    return atomic_load(&queued_to_report) > 0;
 }
 
 /* Every live thread blocked in an untimed wait, on something still
@@ -432,6 +448,16 @@ static int all_threads_blocked(struct snag_wait_slot *table)
 {
     static uint32_t seqs[SNAG_WAIT_TABLE_ENTRIES]; /* under `reporting` */
     if (look_at_threads(table, seqs, 1) == ROUND_MOVED) return 0;
+    /* A thread just woken leaves its wait within microseconds once it gets
+     * a CPU (tens of them if its core was idle): watch for that, yielding,
+     * for up to 200 us before any look that takes system calls or sleeps. */
+    struct timespec began, now;
+    clock_gettime(CLOCK_MONOTONIC, &began);
+    do {
+        sched_yield();
+        if (any_wait_moved(table, seqs)) return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while ((now.tv_sec - began.tv_sec) * 1000000000L + (now.tv_nsec - began.tv_nsec) < 200 * 1000);
     int blocked_in_a_row = 0;
     long pause_ns = 100 * 1000;
     for (long slept_ns = 0; slept_ns < 50 * 1000 * 1000; slept_ns += pause_ns) {

@@ -50,10 +50,10 @@ if [ $quick = 1 ]; then
     : "${reps:=1}" "${pigz_reps:=1}" "${pigz_mb:=4}"
     do_perf=0 do_callgrind=0
     # iterations: pairs (contended: pairs per thread; condvar: round trips)
-    n_mutex=20000 n_contended=20000 n_condvar=300 n_sem=20000 n_rwlock=20000 n_fork=20 n_nested=20000 n_handoff=200
+    n_mutex=20000 n_contended=20000 n_condvar=300 n_semturn=300 n_sem=20000 n_rwlock=20000 n_fork=20 n_nested=20000 n_handoff=200
 else
     : "${reps:=7}" "${pigz_reps:=3}" "${pigz_mb:=200}"
-    n_mutex=5000000 n_contended=1000000 n_condvar=20000 n_sem=5000000 n_rwlock=5000000 n_fork=1000
+    n_mutex=5000000 n_contended=1000000 n_condvar=20000 n_semturn=20000 n_sem=5000000 n_rwlock=5000000 n_fork=1000
     n_nested=2000000 n_handoff=20000
 fi
 for value in "$reps" "$pigz_reps" "$pigz_mb"; do
@@ -195,6 +195,9 @@ micro contended_pair "mutex, 2 threads contending" contended $n_contended "$work
 # Every acquisition blocks: the shim captures a stack at each (libunwind).
 micro contended_handoff "mutex hand-off, every lock blocks" handoff $n_handoff "$work" $((2 * n_handoff))
 micro condvar_roundtrip "condvar ping-pong round trip" condvar $n_condvar "$work" $((2 * n_condvar))
+# Each wait is a cycle through a semaphore (Python's Condition): the deadlock
+# detector looks whether every thread is blocked, without pausing.
+micro semturn_roundtrip "Python-Condition-style sem ping-pong round trip" semturn $n_semturn "$work" $((2 * n_semturn))
 micro sem_pair "sem_wait+sem_post, 1 thread" sem $n_sem "$work" $((2 * (n_sem + $(warm $n_sem))))
 micro rwlock_rdpair "rwlock rdlock+unlock, 1 thread" rwlock $n_rwlock "$work" $((2 * (n_rwlock + $(warm $n_rwlock))))
 micro nested_pair "2 mutexes nested in one order, 1 thread" nested $n_nested "$work" \
@@ -455,7 +458,7 @@ echo "GOAL name=pigz_wall_ratio target=1.02 value=$(fmt "$g2" 4) status=$s2"
 echo "GOAL name=bytes_per_event target=16 value=$(fmt "$g3" 3) status=$s3"
 
 # ---- well-formedness (what bench_smoke checks) ----
-required="uncontended_pair uncontended_pair_shm clock_read contended_pair contended_handoff condvar_roundtrip sem_pair rwlock_rdpair nested_pair report_nested pigz_wall"
+required="uncontended_pair uncontended_pair_shm clock_read contended_pair contended_handoff condvar_roundtrip semturn_roundtrip sem_pair rwlock_rdpair nested_pair report_nested pigz_wall"
 for name in $required; do
     found=0
     for line in "${bench_lines[@]}"; do

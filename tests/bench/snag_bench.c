@@ -10,6 +10,9 @@
  *              (per pair, i.e. elapsed / (2 * ITERATIONS))
  *   condvar    two threads hand a turn back and forth with a mutex and two
  *              condition variables                                   (per round trip)
+ *   semturn    two threads hand a turn back and forth on two semaphores
+ *              used as locks, each waiting for a token it took itself, as
+ *              Python's Condition does                             (per round trip)
  *   sem        one thread: sem_wait + sem_post on one semaphore      (per pair)
  *   rwlock     one thread: pthread_rwlock_rdlock + unlock            (per pair)
  *   handoff    two threads hand one mutex back and forth so that every
@@ -265,6 +268,61 @@ static uint64_t run_condvar(long iterations, long warmup)
     return run_condvar_rounds(iterations);
 }
 
+/* ---- a turn handed back and forth on semaphores used as locks, the way
+ * Python's Condition waits: each side waits for a token it took itself and
+ * the other side posts it. Under the shim every such wait is a cycle through
+ * a semaphore, which is a deadlock only if every thread is blocked: the
+ * detector has to look, and must not pause the program to do so. ---- */
+
+static sem_t turn_tokens[2];
+static long semturn_rounds;
+
+/* Side 0 passes the turn, then waits for it back; side 1 the other way round. */
+NOINLINE void bench_semturn_loop(int side, long rounds)
+{
+    sem_t *mine = &turn_tokens[side], *theirs = &turn_tokens[1 - side];
+    for (long index = 0; index < rounds; index++) {
+        if (side == 0) sem_post(theirs);
+        while (sem_wait(mine) != 0) {
+        }
+        if (side == 1) sem_post(theirs);
+    }
+}
+
+static void *semturn_partner(void *argument)
+{
+    (void)argument;
+    while (sem_wait(&turn_tokens[1]) != 0) {
+    }
+    bench_semturn_loop(1, semturn_rounds);
+    return NULL;
+}
+
+static uint64_t run_semturn_rounds(long rounds)
+{
+    semturn_rounds = rounds;
+    /* initialised to 1: locks, as CPython's; each side takes its own first */
+    for (int side = 0; side < 2; side++)
+        if (sem_init(&turn_tokens[side], 0, 1) != 0) die("sem_init", errno);
+    while (sem_wait(&turn_tokens[0]) != 0) {
+    }
+    pthread_t partner;
+    int error = pthread_create(&partner, NULL, semturn_partner, NULL);
+    if (error) die("pthread_create", error);
+    uint64_t start = now_ns();
+    bench_semturn_loop(0, rounds);
+    pthread_join(partner, NULL);
+    uint64_t elapsed = now_ns() - start;
+    for (int side = 0; side < 2; side++) sem_destroy(&turn_tokens[side]);
+    return elapsed;
+}
+
+static uint64_t run_semturn(long iterations, long warmup)
+{
+    if (warmup) run_semturn_rounds(warmup);
+    return run_semturn_rounds(iterations);
+}
+
 /* ---- semaphore used as a lock (CPython's lock path) ---- */
 
 static sem_t the_semaphore;
@@ -354,6 +412,7 @@ static const struct {
     {"nested", run_nested, 1},
     {"contended", run_contended, 2},
     {"condvar", run_condvar, 1},
+    {"semturn", run_semturn, 1},
     {"sem", run_sem, 1},
     {"rwlock", run_rwlock, 1},
     {"handoff", run_handoff, 1},
