@@ -584,6 +584,21 @@ static void read_wait_table(struct snag_trace *trace, struct trace_file *file)
     }
 }
 
+/* A process file's clock anchor (one reading of its tick counter and
+ * CLOCK_MONOTONIC, taken when the file was made) places all its times: a
+ * damaged one would move them anywhere. Record ticks (and the end's) have 56 bits; with a
+ * launcher file, the process file was made after `snag run` started (a
+ * second of slack) and, however long a process it left behind lived on,
+ * not 30 days after it ended. */
+static bool clock_anchor_is_corrupt(const struct snag_trace *trace, const struct snag_file_header *header)
+{
+    if (header->anchor_ticks >> 56 || header->end_ticks >> 56) return true;
+    if (!trace->has_launcher || !trace->launcher.start_monotonic_ns) return false;
+    const uint64_t second_ns = 1000000000u, month_ns = 30 * 86400 * second_ns;
+    if (header->anchor_monotonic_ns + second_ns < trace->launcher.start_monotonic_ns) return true;
+    return trace->launcher.end_monotonic_ns && header->anchor_monotonic_ns > trace->launcher.end_monotonic_ns + month_ns;
+}
+
 static int load_file(struct snag_trace *trace, uint32_t file_index, char *error, size_t error_size)
 {
     struct trace_file *file = &trace->files[file_index];
@@ -629,6 +644,14 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
                   path, (unsigned long long)header->site_table_offset, header->first_chunk_offset, file->size);
         return -1;
     }
+    if (clock_anchor_is_corrupt(trace, header)) {
+        set_error(error, error_size,
+                  "%s: corrupt header (its clock anchor, tick %llu at %llu ns, or its end at tick %llu is outside the "
+                  "run that wrote it)",
+                  path, (unsigned long long)header->anchor_ticks, (unsigned long long)header->anchor_monotonic_ns,
+                  (unsigned long long)header->end_ticks);
+        return -1;
+    }
     file->sites = (const uint64_t *)(file->data + header->site_table_offset);
     file->site_count = header->site_table_entries;
     uint64_t hz = header->tick_hz;
@@ -666,6 +689,16 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
             return -1;
         }
         if (thread->info.tid == 0) thread->info.tid = chunk_header.tid;
+        /* The anchor is read when the file is made, before any chunk is
+         * taken (1 ms of slack for clocks read on different CPUs). */
+        if (chunk_header.first_ticks + hz / 1000 < header->anchor_ticks) {
+            set_error(error, error_size,
+                      "%s: corrupt header or chunk (chunk %llu taken at tick %llu, before the file's clock anchor at "
+                      "tick %llu)",
+                      path, (unsigned long long)chunk, (unsigned long long)chunk_header.first_ticks,
+                      (unsigned long long)header->anchor_ticks);
+            return -1;
+        }
         uint64_t records = start + SNAG_CHUNK_HEADER_SIZE;
         uint64_t valid_end = scan_chunk(trace, file, file_index, thread, records, end, chunk_header.first_ticks);
         thread->chunks[thread->chunk_count++] =

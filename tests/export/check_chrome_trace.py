@@ -41,6 +41,7 @@ What is checked (each failure is a "FAIL: ..." line on stderr, exit 1):
   arrow, which starts no earlier than the call.
 """
 import collections
+import decimal
 import json
 import sys
 
@@ -54,11 +55,20 @@ def fail(message):
 
 
 def ns(value):
-    return round(value * 1000)
+    # numbers are parsed as Decimal: exact, where a double would round the
+    # nanoseconds of times past 2^53 ns (104 days), which damaged traces reach
+    return int((decimal.Decimal(value) * 1000).to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+
+
+def plain(value):
+    """For json.dumps: a Decimal read from the export, back as a number."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError("not JSON serializable: %r" % (value,))
 
 
 def is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
 
 
 def strip(name, prefix):
@@ -67,7 +77,7 @@ def strip(name, prefix):
 
 def check_fields(index, event, duration_ns, summary):
     """The fields each phase needs; False if the event cannot be used further."""
-    where = "event %d (%s)" % (index, json.dumps(event)[:200])
+    where = "event %d (%s)" % (index, json.dumps(event, default=plain)[:200])
     if not isinstance(event, dict):
         fail(where + ": not an object")
         return False
@@ -216,6 +226,7 @@ def bind_like_perfetto(events, usable, slice_of):
                 continue
             stack.pop()
         else:
+            close(stack, ts, 0, index)  # what ended before the flow event is off the stack, as in Perfetto
             if not stack or stack[-1][2] is None:
                 fail("flow event %d (%s) has no slice to bind to on its track" % (index, event["name"]))
                 continue
@@ -375,7 +386,7 @@ def main():
     with open(sys.argv[1], "rb") as f:
         raw = f.read()
     try:
-        document = json.loads(raw.decode("utf-8"))  # strict: control characters in strings are errors
+        document = json.loads(raw.decode("utf-8"), parse_float=decimal.Decimal)  # strict: control characters in strings are errors
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         fail("not strict JSON in UTF-8: %s" % error)
         return 1
@@ -419,8 +430,8 @@ def main():
 
     if len(sys.argv) == 4:
         with open(sys.argv[3], "w") as out:
-            json.dump({"slices": slices, "flows": flows}, out)
-    print(json.dumps(summary, sort_keys=True))
+            json.dump({"slices": slices, "flows": flows}, out, default=plain)
+    print(json.dumps(summary, sort_keys=True, default=plain))
     return 1 if failures else 0
 
 
