@@ -29,17 +29,6 @@ static uint64_t device_ns(uint64_t trace_ns)
     return TB_ANCHOR_MONOTONIC_NS + trace_ns + (uint64_t)DEVICE_OFFSET;
 }
 
-static void object(struct tb_file *file, uint64_t ticks, uint32_t kind, uint64_t handle, uint64_t parent,
-                   const char *name)
-{
-    struct {
-        struct snag_opencl_object_record record;
-        char name[32];
-    } payload = {{.handle = handle, .parent = parent, .kind = kind}, ""};
-    strncpy(payload.name, name, sizeof payload.name - 1);
-    tb_variable(file, 1, ticks, SNAG_REC_OPENCL_OBJECT, 0, &payload, sizeof payload.record + strlen(name) + 1);
-}
-
 static void call(struct tb_file *file, uint64_t start, uint64_t end, const struct snag_opencl_call_record *fields)
 {
     struct snag_opencl_call_record record = *fields;
@@ -63,10 +52,10 @@ static struct snag_trace *open_pipeline(const char *directory)
     struct tb_file *file = tb_begin(100, 1);
     tb_add_thread(file, 1, 0, 0x7f0000000100, 100, 1);
     tb_add_thread(file, 2, 0, 0x7f0000000200, 101, 0);
-    object(file, 10, SNAG_OPENCL_QUEUE, QUEUE, DEVICE, "test device");
+    tb_opencl_object(file, 1, 10, SNAG_OPENCL_QUEUE, QUEUE, DEVICE, "test device");
     struct snag_opencl_clock_record clock = {.device = DEVICE, .method = SNAG_OPENCL_CLOCK_MEASURED};
     tb_variable(file, 1, 11, SNAG_REC_OPENCL_CLOCK, 0, &clock, sizeof clock);
-    object(file, 20, SNAG_OPENCL_KERNEL, KERNEL, PROGRAM, "saxpy");
+    tb_opencl_object(file, 1, 20, SNAG_OPENCL_KERNEL, KERNEL, PROGRAM, "saxpy");
     call(file, 1000, 2000, &(struct snag_opencl_call_record){.function = SNAG_CL_ENQUEUE_NDRANGE_KERNEL,
                                                              .queue = QUEUE, .object = KERNEL, .command = 1,
                                                              .work_dim = 1, .global_size = {1024}});
@@ -154,7 +143,7 @@ static void a_device_timer_gives_the_offset(void **state)
     char *directory = tb_temp_dir();
     struct tb_file *file = tb_begin(100, 1);
     tb_add_thread(file, 1, 0, 0x7f0000000100, 100, 1);
-    object(file, 10, SNAG_OPENCL_QUEUE, QUEUE, DEVICE, "timed device");
+    tb_opencl_object(file, 1, 10, SNAG_OPENCL_QUEUE, QUEUE, DEVICE, "timed device");
     struct snag_opencl_clock_record clock = {.device = DEVICE, .method = SNAG_OPENCL_CLOCK_DEVICE_AND_HOST_TIMER,
                                              .device_ns = device_ns(150), .host_ticks_before = 100,
                                              .host_ticks_after = 200};

@@ -282,6 +282,18 @@ void tb_sem_name(struct tb_file *file, uint32_t thread, uint64_t ticks, uint64_t
     tagged_name(file, thread, ticks, SNAG_REC_SEM_NAME, address, name);
 }
 
+void tb_opencl_object(struct tb_file *file, uint32_t thread, uint64_t ticks, uint32_t kind, uint64_t handle,
+                      uint64_t parent, const char *name)
+{
+    struct {
+        struct snag_opencl_object_record record;
+        char name[32];
+    } payload = {{.handle = handle, .parent = parent, .kind = kind}, ""};
+    size_t length = strnlen(name, sizeof payload.name - 1);
+    memcpy(payload.name, name, length);
+    tb_variable(file, thread, ticks, SNAG_REC_OPENCL_OBJECT, 0, &payload, sizeof payload.record + length + 1);
+}
+
 void tb_module(struct tb_file *file, uint32_t thread, uint64_t ticks, uint64_t base, uint64_t low, uint64_t high,
                const void *build_id, uint16_t build_id_size, const char *path)
 {

@@ -96,6 +96,10 @@ void tb_thread_info(struct tb_file *file, uint32_t thread, uint64_t ticks, uint6
                     int is_main);
 void tb_thread_name(struct tb_file *file, uint32_t thread, uint64_t ticks, uint64_t pthread_self, const char *name);
 void tb_sem_name(struct tb_file *file, uint32_t thread, uint64_t ticks, uint64_t address, const char *name);
+/* An OPENCL_OBJECT record: a queue (parent: its device), kernel or
+ * program, with its name (up to 31 bytes kept). */
+void tb_opencl_object(struct tb_file *file, uint32_t thread, uint64_t ticks, uint32_t kind, uint64_t handle,
+                      uint64_t parent, const char *name);
 void tb_module(struct tb_file *file, uint32_t thread, uint64_t ticks, uint64_t base, uint64_t low, uint64_t high,
                const void *build_id, uint16_t build_id_size, const char *path);
 void tb_process_info(struct tb_file *file, uint32_t thread, uint64_t ticks, uint32_t argc, const char *const *argv,

@@ -371,17 +371,6 @@ static void marks_show_where_the_marked_object_is_used(void **state)
 #define CL_KERNEL UINT64_C(0x5555a0000300)
 #define CL_DEVICE_OFFSET UINT64_C(5000000) /* the device clock runs 5 ms ahead */
 
-static void cl_object(struct tb_file *file, uint64_t ticks, uint32_t kind, uint64_t handle, uint64_t parent,
-                      const char *name)
-{
-    struct {
-        struct snag_opencl_object_record record;
-        char name[32];
-    } payload = {{.handle = handle, .parent = parent, .kind = kind}, ""};
-    strncpy(payload.name, name, sizeof payload.name - 1);
-    tb_variable(file, 1, ticks, SNAG_REC_OPENCL_OBJECT, 0, &payload, sizeof payload.record + strlen(name) + 1);
-}
-
 static void cl_call(struct tb_file *file, uint64_t start, uint64_t end, struct snag_opencl_call_record record)
 {
     record.end_ticks = end;
@@ -409,12 +398,12 @@ static struct lane_index *index_opencl_trace(void **state)
 {
     struct tb_file *file = new_trace(7000);
     tb_add_thread(file, 2, 0, THREAD_2_SELF, 101, 0);
-    cl_object(file, 10, SNAG_OPENCL_QUEUE, CL_QUEUE, CL_DEVICE, "test device");
+    tb_opencl_object(file, 1, 10, SNAG_OPENCL_QUEUE, CL_QUEUE, CL_DEVICE, "test device");
     struct snag_opencl_clock_record clock = {.device = CL_DEVICE, .device_ns = TB_ANCHOR_MONOTONIC_NS + 11 + CL_DEVICE_OFFSET,
                                              .host_ticks_before = 11, .host_ticks_after = 11,
                                              .method = SNAG_OPENCL_CLOCK_DEVICE_AND_HOST_TIMER};
     tb_variable(file, 1, 11, SNAG_REC_OPENCL_CLOCK, 0, &clock, sizeof clock);
-    cl_object(file, 20, SNAG_OPENCL_KERNEL, CL_KERNEL, 0, "saxpy");
+    tb_opencl_object(file, 1, 20, SNAG_OPENCL_KERNEL, CL_KERNEL, 0, "saxpy");
     tb_event(file, 1, 500, SNAG_CLASS_MUTEX, SNAG_OP_ACQUIRE, LOCK_A, SITE);
     cl_call(file, 1000, 2000, (struct snag_opencl_call_record){.function = SNAG_CL_ENQUEUE_NDRANGE_KERNEL,
                                                                .queue = CL_QUEUE, .object = CL_KERNEL, .command = 1});
