@@ -314,6 +314,9 @@ static uint64_t just_inside(uint64_t start_ns, uint64_t end_ns)
 static void write_flow(struct exporter *x, struct lock_entry *lock, const struct release *from,
                        const struct thread_state *to, uint64_t start_ns, uint64_t end_ns)
 {
+    /* A hold that took no time (a damaged trace's clock) was written with
+     * its end already: an arrow from it would bind to whatever is under it. */
+    if (from->slice_start_ns >= from->ns) return;
     char name[NAME_SIZE];
     snprintf(name, sizeof name, "handoff: %s", lock_label(x, lock));
     const char *category = snag_class_name(lock->stats->object_class);
@@ -475,6 +478,12 @@ static void write_hold_begin(struct exporter *x, const struct thread_state *thre
 static void write_hold_end(struct exporter *x, struct thread_state *thread, struct held *held, uint64_t end_ns,
                            enum hold_end how)
 {
+    /* the arrow first: when the hold took no time at all (a damaged
+     * trace's clock), its end comes after it in the file as in time */
+    if (held->woken_by.valid) {
+        write_flow(x, held->lock, &held->woken_by, thread, held->since_ns, end_ns);
+        held->woken_by.valid = false;
+    }
     json_begin_object(&x->json); /* an "E" ends the slice on top of its track: no name needed */
     json_key_string(&x->json, "ph", "E");
     json_key_int(&x->json, "pid", thread->pid);
@@ -487,10 +496,6 @@ static void write_hold_end(struct exporter *x, struct thread_state *thread, stru
         json_end_object(&x->json);
     }
     json_end_object(&x->json);
-    if (held->woken_by.valid) {
-        write_flow(x, held->lock, &held->woken_by, thread, held->since_ns, end_ns);
-        held->woken_by.valid = false;
-    }
 }
 
 static void begin_hold(struct exporter *x, struct thread_state *thread, struct lock_entry *lock,

@@ -1149,6 +1149,11 @@ static void finish(struct snag_trace *trace)
         thread->info.end_ns =
             thread->has_exit ? trace_ns(trace, &trace->files[thread->file], thread->exit_ticks) : process->end_ns;
         if (thread->info.end_ns < thread->info.start_ns) thread->info.end_ns = thread->info.start_ns;
+        /* nor before its last event (an exit record with a damaged time) */
+        if (thread->has_ticks) {
+            uint64_t last_ns = trace_ns(trace, &trace->files[thread->file], thread->last_ticks);
+            if (thread->info.end_ns < last_ns) thread->info.end_ns = last_ns;
+        }
     }
     if (opencl_log_finish(trace->opencl, trace->start_monotonic_ns))
         warn(trace, "out of memory: the OpenCL commands are incomplete");

@@ -226,7 +226,6 @@ def bind_like_perfetto(events, usable, slice_of):
                 continue
             stack.pop()
         else:
-            close(stack, ts, 0, index)  # what ended before the flow event is off the stack, as in Perfetto
             if not stack or stack[-1][2] is None:
                 fail("flow event %d (%s) has no slice to bind to on its track" % (index, event["name"]))
                 continue
