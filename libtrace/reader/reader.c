@@ -465,11 +465,27 @@ static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, ui
     uint64_t spelled_site = 0;
     bool after_acquire = false; /* a short release needs the acquisition right before it */
     bool acquired = false;      /* a re-acquisition needs an acquisition earlier in the chunk */
+    /* One thread writes a chunk's fixed records in time order; only a
+     * signal handler that records inside a record's writing steps back,
+     * and briefly. A step back of over a second means a damaged time.
+     * (Variable records may carry an earlier time: an OpenCL call or a
+     * spawn is written when it returns, stamped with its start.) */
+    uint64_t newest = chunk_first_ticks, second = file->header.tick_hz;
     while (offset + 8 <= end) {
         uint64_t word0 = load64(file->data + offset);
         if (word0 == 0) break;
         uint8_t type = (uint8_t)word0;
         uint64_t ticks = word0 >> 8;
+        if (type == SNAG_REC_REACQUIRE_RELEASE) ticks = chunk_first_ticks + SNAG_PAIR_OFFSET(word0) + SNAG_PAIR_HOLD(word0);
+        bool fixed = type < SNAG_RECORD_VARIABLE;
+        if (fixed && ticks + second < newest) {
+            warn(trace,
+                 "%s: record at offset %llu is over a second older than one before it (a damaged time); "
+                 "the rest of that chunk is lost",
+                 file->path, (unsigned long long)offset);
+            break;
+        }
+        if (fixed && ticks > newest) newest = ticks;
         if (SNAG_RECORD_IS_SHORT(type)) {
             if (type == SNAG_REC_RELEASE_PREVIOUS) {
                 if (!after_acquire) {
@@ -498,7 +514,6 @@ static uint64_t scan_chunk(struct snag_trace *trace, struct trace_file *file, ui
                 thread->info.event_count += 2;
                 trace->event_count += 2;
                 after_acquire = false;
-                ticks = chunk_first_ticks + SNAG_PAIR_OFFSET(word0) + SNAG_PAIR_HOLD(word0);
             }
             if (ticks > thread->last_ticks) thread->last_ticks = ticks;
             if (ticks > file->end_ticks) file->end_ticks = ticks;
