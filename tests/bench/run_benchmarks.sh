@@ -97,11 +97,19 @@ fs_type() { stat -f -c %T "$1" 2>/dev/null || echo unknown; }
 # Bytes of every file in a trace directory, and its events per `snag report --json`.
 trace_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 # (Run in $(...): it cannot count failures itself; the caller does.)
+# trace_events TRACE_DIR: the trace's event count, from `snag report --json`,
+# into $trace_events_count; on failure $report_status is the report's status.
+# Not run in $(...): the status would stay in the subshell.
 trace_events() {
-    local json
+    local json rest
+    trace_events_count=
     json=$("$snag" report --json "$1" 2>"$work/report.err") || { report_status=$?; return 1; }
-    # the top-level "events" comes before the per-thread ones
-    printf '%s' "$json" | grep -o '"events":[0-9]*' | head -n 1 | cut -d: -f2
+    # the top-level "events" comes before the per-thread ones. No grep | head
+    # here: under pipefail, head leaving early kills grep with SIGPIPE on a
+    # big report (the fork_exec trace's 2000 processes) and fails the call.
+    rest=${json#*\"events\":}
+    [ "$rest" != "$json" ] || { report_status="ok, but no \"events\" in its JSON"; return 1; }
+    trace_events_count=${rest%%[!0-9]*}
 }
 # Keeps the trace (outside the work directory, which goes at exit) so that
 # the failure can be looked at afterwards.
@@ -140,7 +148,8 @@ micro() {
                 traceds+=("$value")
                 if [ -z "$events" ]; then
                     bytes=$(trace_bytes "$dir")
-                    events=$(trace_events "$dir") || { report_failed "$dir"; return; }
+                    trace_events "$dir" || { report_failed "$dir"; return; }
+                    events=$trace_events_count
                     if [ -z "$events" ] || [ "$events" -lt "$min_events" ]; then
                         fail "$name: the trace holds ${events:-no} events, expected at least $min_events: is the shim recording?"
                         return
@@ -211,14 +220,14 @@ micro fork_exec "fork + exec /bin/true + waitpid" fork_exec $n_fork "$work" 0
 # (which runs every findings analysis, the lock-order graph included) timed
 # on each, best of 3. A linear analysis takes about twice as long on the
 # second: ratio_2x is that factor.
-report_seconds() { # TRACE_DIR: the best of 3 report times, in seconds
+report_seconds() { # TRACE_DIR: the best of 3 report times, in seconds, into $report_seconds_best
     local times=() run start
     for run in 1 2 3; do
         start=$(date +%s.%N)
         "$snag" report --json "$1" >/dev/null 2>"$work/report.err" || { report_status=$?; return 1; }
         times+=("$(calc "$(date +%s.%N) - $start")")
     done
-    best "${times[@]}"
+    report_seconds_best=$(best "${times[@]}")
 }
 report_nested() {
     local pairs seconds=() dir value
@@ -228,7 +237,8 @@ report_nested() {
         rm -rf "$dir" && mkdir "$dir" || { fail "report_nested: cannot create $dir"; return; }
         env LD_PRELOAD="$shim" SNAG_TRACE_DIR="$dir" "$bench" nested "$pairs" >/dev/null ||
             { fail "report_nested: traced snag_bench nested exited $?"; return; }
-        value=$(report_seconds "$dir") || { report_failed "$dir"; return; }
+        report_seconds "$dir" || { report_failed "$dir"; return; }
+        value=$report_seconds_best
         seconds+=("$value")
         rm -rf "$dir"
     done
@@ -344,7 +354,8 @@ if [ $do_pigz = 1 ] && command -v pigz >/dev/null; then
                     traceds+=("$wall") traced_cpus+=("$(calc "$user + $system")")
                     if [ -z "$pigz_events" ]; then
                         pigz_bytes=$(trace_bytes "$dir")
-                        pigz_events=$(trace_events "$dir") || { report_failed "$dir"; break 2; }
+                        trace_events "$dir" || { report_failed "$dir"; break 2; }
+                        pigz_events=$trace_events_count
                         [ "${pigz_events:-0}" -gt 0 ] || { fail "the pigz trace holds no events"; break 2; }
                     fi
                     rm -rf "$dir"
