@@ -136,20 +136,6 @@ out:
     return result;
 }
 
-static int task_count(int pid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/task", pid);
-    DIR *tasks = opendir(path);
-    if (!tasks) return -1;
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir(tasks)))
-        if (entry->d_name[0] != '.') count++;
-    closedir(tasks);
-    return count;
-}
-
 static void proc_name(int pid, int tid, char *out, size_t size)
 {
     char path[96], raw[64] = "";
@@ -238,7 +224,7 @@ static void check_file(struct hang_monitor *monitor, struct watched *file, uint6
                      UINT64_C(0x9E3779B97F4A7C15);
     }
     /* a thread that never recorded anything has no slot but could still run */
-    if (all_blocked && task_count(file->pid) != (int)count) all_blocked = 0;
+    if (all_blocked && snag_task_count(file->pid) != (int)count) all_blocked = 0;
     for (size_t index = 0; index < count && all_blocked; index++)
         if (!snag_task_asleep(file->pid, waits[index].tid)) all_blocked = 0;
     if (!all_blocked) {

@@ -329,26 +329,6 @@ static void record_deadlock(const struct search *search)
                         search->count * sizeof parts[0]);
 }
 
-/* Live threads of this process, from /proc (raw getdents64: no allocation). */
-static int task_count(void)
-{
-    int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    char buffer[2048] __attribute__((aligned(8)));
-    int count = 0;
-    for (;;) {
-        long got = syscall(SYS_getdents64, fd, buffer, sizeof buffer);
-        if (got <= 0) break;
-        for (long offset = 0; offset < got;) {
-            const struct dirent64 *entry = (const struct dirent64 *)(buffer + offset);
-            if (entry->d_name[0] != '.') count++;
-            offset += entry->d_reclen;
-        }
-    }
-    close(fd);
-    return count;
-}
-
 /* Would the wait published in `slot` still block if it began now? A thread
  * publishes its wait before it enters the real call, and the caller of
  * all_threads_blocked is itself such a thread: what it waits for may have
@@ -406,7 +386,7 @@ static enum round look_at_threads(struct snag_wait_slot *table, uint32_t *seqs, 
     if (atomic_load(&queued_to_report) > 0) return ROUND_MOVED;
     if (first) return ROUND_AWAKE; /* memory reads only: the system calls come at later looks */
     /* threads that never recorded (no slot) could still run */
-    if (task_count() != live) return ROUND_MOVED;
+    if (snag_task_count(0) != live) return ROUND_MOVED;
     for (unsigned index = 0; index < used; index++) {
         struct snag_wait_slot *slot = &table[index];
         int32_t tid = __atomic_load_n(&slot->tid, __ATOMIC_ACQUIRE);
