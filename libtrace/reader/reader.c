@@ -570,6 +570,22 @@ static int compare_chunks(const void *left, const void *right)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* A checked chunk header of a file, in file order. */
+struct chunk_slot {
+    uint64_t chunk, start, end;
+    struct snag_chunk_header header;
+    bool duplicate; /* another copy of its thread's chunk_seq comes earlier in the file */
+};
+
+/* by thread, chunk_seq, then place in the file */
+static int compare_chunk_slots(const void *left, const void *right)
+{
+    const struct chunk_slot *a = *(const struct chunk_slot *const *)left, *b = *(const struct chunk_slot *const *)right;
+    if (a->header.thread_index != b->header.thread_index) return a->header.thread_index < b->header.thread_index ? -1 : 1;
+    if (a->header.chunk_seq != b->header.chunk_seq) return a->header.chunk_seq < b->header.chunk_seq ? -1 : 1;
+    return a->chunk < b->chunk ? -1 : a->chunk > b->chunk;
+}
+
 /* Checks a process file's header and chunks; adds its threads. */
 /* Where the process's wait-state table left each thread; since_ns holds
  * ticks until finish(). A file without a table (older shim) leaves all 0. */
@@ -683,6 +699,16 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
              (unsigned long long)chunks, (unsigned long long)(available + (partial ? 1 : 0)));
         chunks = available + (partial ? 1 : 0);
     }
+    /* First the chunk headers, checked; then each thread's chunks once: a
+     * crash while a full staging chunk was being reused can leave two
+     * identical copies of one chunk_seq (FORMAT.md), and the first in the
+     * file is read. */
+    struct chunk_slot *slots = chunks ? calloc(chunks, sizeof *slots) : NULL;
+    if (chunks && !slots) {
+        set_error(error, error_size, "%s: out of memory", path);
+        return -1;
+    }
+    size_t used = 0;
     for (uint64_t chunk = 0; chunk < chunks; chunk++) {
         uint64_t start = header->first_chunk_offset + chunk * header->chunk_size;
         uint64_t end = start + header->chunk_size;
@@ -696,14 +722,9 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
             set_error(error, error_size, "%s: chunk %llu at offset %llu is corrupt (magic 0x%08x, thread %u)", path,
                       (unsigned long long)chunk, (unsigned long long)start, chunk_header.magic,
                       chunk_header.thread_index);
+            free(slots);
             return -1;
         }
-        struct thread_build *thread = thread_for(trace, file, file_index, chunk_header.thread_index);
-        if (!thread || GROW(thread->chunks, thread->chunk_capacity, thread->chunk_count)) {
-            set_error(error, error_size, "%s: out of memory", path);
-            return -1;
-        }
-        if (thread->info.tid == 0) thread->info.tid = chunk_header.tid;
         /* The anchor is read when the file is made, before any chunk is
          * taken (1 ms of slack for clocks read on different CPUs). */
         if (chunk_header.first_ticks + hz / 1000 < header->anchor_ticks) {
@@ -712,13 +733,40 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
                       "tick %llu)",
                       path, (unsigned long long)chunk, (unsigned long long)chunk_header.first_ticks,
                       (unsigned long long)header->anchor_ticks);
+            free(slots);
             return -1;
         }
-        uint64_t records = start + SNAG_CHUNK_HEADER_SIZE;
-        uint64_t valid_end = scan_chunk(trace, file, file_index, thread, records, end, chunk_header.first_ticks);
-        thread->chunks[thread->chunk_count++] =
-            (struct chunk_ref){chunk_header.chunk_seq, records, valid_end, chunk_header.first_ticks};
+        slots[used++] = (struct chunk_slot){chunk, start, end, chunk_header, false};
     }
+    struct chunk_slot **by_seq = used ? malloc(used * sizeof *by_seq) : NULL;
+    if (used && !by_seq) {
+        free(slots);
+        set_error(error, error_size, "%s: out of memory", path);
+        return -1;
+    }
+    for (size_t index = 0; index < used; index++) by_seq[index] = &slots[index];
+    sort(by_seq, used, sizeof *by_seq, compare_chunk_slots);
+    for (size_t index = 1; index < used; index++)
+        if (by_seq[index]->header.thread_index == by_seq[index - 1]->header.thread_index &&
+            by_seq[index]->header.chunk_seq == by_seq[index - 1]->header.chunk_seq)
+            by_seq[index]->duplicate = true;
+    free(by_seq);
+    for (size_t index = 0; index < used; index++) {
+        const struct chunk_slot *slot = &slots[index];
+        if (slot->duplicate) continue;
+        struct thread_build *thread = thread_for(trace, file, file_index, slot->header.thread_index);
+        if (!thread || GROW(thread->chunks, thread->chunk_capacity, thread->chunk_count)) {
+            free(slots);
+            set_error(error, error_size, "%s: out of memory", path);
+            return -1;
+        }
+        if (thread->info.tid == 0) thread->info.tid = slot->header.tid;
+        uint64_t records = slot->start + SNAG_CHUNK_HEADER_SIZE;
+        uint64_t valid_end = scan_chunk(trace, file, file_index, thread, records, slot->end, slot->header.first_ticks);
+        thread->chunks[thread->chunk_count++] =
+            (struct chunk_ref){slot->header.chunk_seq, records, valid_end, slot->header.first_ticks};
+    }
+    free(slots);
     for (uint32_t index = 0; index < file->thread_count; index++) {
         struct thread_build *thread = &trace->threads[file->first_thread + index];
         sort(thread->chunks, thread->chunk_count, sizeof *thread->chunks, compare_chunks);

@@ -57,9 +57,15 @@ void snag_after_fork_child(void)
 /* Starts recording in this process, once: from the constructor, or from the
  * first record when another library's constructor takes a lock before ours
  * ran (then argv comes from /proc/self/cmdline). */
+static atomic_int started;
+
+int snag_start_tried(void)
+{
+    return atomic_load_explicit(&started, memory_order_relaxed);
+}
+
 void snag_start(int argc, char **argv)
 {
-    static atomic_int started;
     if (atomic_exchange(&started, 1)) return;
     if (!snag_real_resolve()) return;
     snag_process_capture_environment();

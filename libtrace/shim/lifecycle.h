@@ -6,6 +6,9 @@
 
 /* Idempotent; argv may be NULL (then it is read from /proc/self/cmdline). */
 void snag_start(int argc, char **argv);
+/* Whether snag_start ran (or runs): if recording is off after that, it stays
+ * off, and records are dropped at once. */
+int snag_start_tried(void);
 /* A forked child's set-up: the atfork handler, or _Fork's wrapper. */
 void snag_after_fork_child(void);
 /* When the calling thread's last fork happened (its prepare handler ran). */

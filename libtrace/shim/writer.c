@@ -110,6 +110,22 @@ static int move_fd_high(int fd)
     return high;
 }
 
+/* pwrite until done; -1 with errno (ENOSPC for a write that makes no progress). */
+static int write_all(const void *bytes, size_t size, uint64_t offset)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t wrote = pwrite(process.fd, (const char *)bytes + done, size - done, (off_t)(offset + done));
+        if (wrote < 0 && errno == EINTR) continue;
+        if (wrote <= 0) {
+            if (wrote == 0) errno = ENOSPC;
+            return -1;
+        }
+        done += (size_t)wrote;
+    }
+    return 0;
+}
+
 /* Make [offset, offset+size) of the file initialised, reserved blocks by
  * writing zeros: a full disk then says ENOSPC here instead of SIGBUS-ing the
  * program at a store into the mapping, and the pages the mapping then finds
@@ -118,16 +134,9 @@ static int move_fd_high(int fd)
 static int reserve_file_range(uint64_t offset, uint64_t size)
 {
     static const char zeros[CHUNK_SIZE];
-    uint64_t done = 0;
-    while (done < size) {
+    for (uint64_t done = 0; done < size; done += sizeof zeros) {
         size_t part = size - done > sizeof zeros ? sizeof zeros : (size_t)(size - done);
-        ssize_t wrote = pwrite(process.fd, zeros, part, (off_t)(offset + done));
-        if (wrote < 0 && errno == EINTR) continue;
-        if (wrote <= 0) {
-            if (wrote == 0) errno = ENOSPC;
-            return -1;
-        }
-        done += (uint64_t)wrote;
+        if (write_all(zeros, part, offset + done) != 0) return -1;
     }
     return 0;
 }
@@ -147,6 +156,82 @@ static char *window_for_chunk(uint64_t chunk)
         return expected;
     }
     return mapped;
+}
+
+/* Hands out the next chunk of the file, or returns UINT64_MAX (recording
+ * stopped) when the size limit is reached. */
+static uint64_t take_chunk(void)
+{
+    struct snag_file_header *header = process.header;
+    uint64_t chunk = __atomic_fetch_add(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
+    if (chunk >= process.max_chunks) {
+        __atomic_fetch_sub(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
+        __atomic_fetch_add(&header->dropped_records, 1, __ATOMIC_RELAXED);
+        stop_recording("trace file reached its size limit (SNAG_MAX_SIZE_MB)", EFBIG);
+        return UINT64_MAX;
+    }
+    if (ensure_fd() != 0) {
+        stop_recording("the trace file was closed under us and cannot be reopened", errno);
+        return UINT64_MAX;
+    }
+    return chunk;
+}
+
+static uint64_t chunk_offset(uint64_t chunk)
+{
+    return FIRST_CHUNK_OFFSET + chunk * CHUNK_SIZE;
+}
+
+/* A thread's first chunk: reserved, mapped and mapped in (one call instead
+ * of a page fault every 4 KiB on the hot path). It stays the thread's
+ * staging chunk for good (see copy_out_staging). */
+static struct snag_chunk_header *take_staging_chunk(void)
+{
+    uint64_t chunk = take_chunk();
+    if (chunk == UINT64_MAX) return NULL;
+    if (reserve_file_range(chunk_offset(chunk), CHUNK_SIZE) != 0) {
+        stop_recording("cannot grow the trace file", errno);
+        return NULL;
+    }
+    char *window = window_for_chunk(chunk);
+    if (!window) {
+        stop_recording("cannot map the trace file", errno);
+        return NULL;
+    }
+    char *staging = window + (chunk % CHUNKS_PER_WINDOW) * CHUNK_SIZE;
+    /* Older kernels lack MADV_POPULATE_WRITE: then the faults happen as before. */
+    madvise(staging, CHUNK_SIZE, MADV_POPULATE_WRITE);
+    return (struct snag_chunk_header *)staging;
+}
+
+
+/* A full staging chunk is copied, as it is, into a newly taken chunk of the
+ * file, then emptied for the thread's next chunk_seq. The thread keeps
+ * writing into the same memory: pages already mapped and in the cache,
+ * where a fresh chunk's first touch of each page costs microseconds in a
+ * VM (about 10 ns per lock/unlock pair, measured on our 2-core VMs). The
+ * copy's header goes last, so a copy cut short has no magic and is ignored;
+ * a crash between the copy and the emptying leaves two identical copies of
+ * one chunk_seq, and readers read one (FORMAT.md). Returns 0, or -1 with
+ * recording stopped. */
+static int copy_out_staging(struct snag_chunk_header *staging, const uint64_t *used_end)
+{
+    uint64_t chunk = take_chunk();
+    if (chunk == UINT64_MAX) return -1;
+    char *bytes = (char *)staging;
+    if (write_all(bytes + SNAG_CHUNK_HEADER_SIZE, CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE,
+                  chunk_offset(chunk) + SNAG_CHUNK_HEADER_SIZE) != 0 ||
+        write_all(bytes, SNAG_CHUNK_HEADER_SIZE, chunk_offset(chunk)) != 0) {
+        stop_recording("cannot grow the trace file", errno);
+        return -1;
+    }
+    __atomic_store_n(&staging->magic, 0, __ATOMIC_RELEASE);
+    char *records = bytes + SNAG_CHUNK_HEADER_SIZE;
+    size_t used = CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE;
+    if ((const char *)used_end >= records && (const char *)used_end <= bytes + CHUNK_SIZE)
+        used = (size_t)((const char *)used_end - records);
+    memset(records, 0, used);
+    return 0;
 }
 
 static void emit_thread_info(struct snag_thread_state *thread)
@@ -170,11 +255,13 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     }
     if (thread->in_shim) return NULL;
     if (!atomic_load_explicit(&process.recording, memory_order_acquire)) {
+        if (snag_start_tried()) return NULL; /* off for good (no trace directory, or it failed) */
         snag_start(0, NULL); /* a lock taken before our constructor ran */
         if (!atomic_load_explicit(&process.recording, memory_order_acquire)) return NULL;
     }
     int saved_errno = errno;
     thread->in_shim = 1;
+    uint64_t *used_end = thread->pos;
     thread->pos = thread->end = NULL;
     uint64_t *result = NULL;
     /* A forked child whose fork handler has not run yet (another library's
@@ -192,35 +279,16 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
         thread->tid = gettid();
         thread->exit_recorded = 0;
         thread->wait_slot = snag_wait_slot_claim(snag_writer_wait_table(), thread->tid, (uint64_t)pthread_self());
+        thread->staging = NULL;
     }
-    struct snag_file_header *header = process.header;
-    uint64_t chunk = __atomic_fetch_add(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
-    if (chunk >= process.max_chunks) {
-        __atomic_fetch_sub(&header->chunk_count, 1, __ATOMIC_ACQ_REL);
-        __atomic_fetch_add(&header->dropped_records, 1, __ATOMIC_RELAXED);
-        stop_recording("trace file reached its size limit (SNAG_MAX_SIZE_MB)", EFBIG);
-        goto out;
+    struct snag_chunk_header *chunk_header = thread->staging;
+    if (chunk_header) {
+        if (copy_out_staging(chunk_header, used_end) != 0) goto out;
+    } else {
+        chunk_header = take_staging_chunk();
+        if (!chunk_header) goto out;
+        thread->staging = chunk_header;
     }
-    uint64_t offset = FIRST_CHUNK_OFFSET + chunk * CHUNK_SIZE;
-    if (ensure_fd() != 0) {
-        stop_recording("the trace file was closed under us and cannot be reopened", errno);
-        goto out;
-    }
-    if (reserve_file_range(offset, CHUNK_SIZE) != 0) {
-        stop_recording("cannot grow the trace file", errno);
-        goto out;
-    }
-    char *window = window_for_chunk(chunk);
-    if (!window) {
-        stop_recording("cannot map the trace file", errno);
-        goto out;
-    }
-    struct snag_chunk_header *chunk_header =
-        (struct snag_chunk_header *)(window + (chunk % CHUNKS_PER_WINDOW) * CHUNK_SIZE);
-    /* One call maps the whole chunk in, instead of a page fault every 4 KiB
-     * on the hot path (faults cost microseconds in a VM). Older kernels
-     * lack MADV_POPULATE_WRITE: then the faults happen as before. */
-    madvise(chunk_header, CHUNK_SIZE, MADV_POPULATE_WRITE);
     uint64_t ticks = snag_now_ticks();
     chunk_header->thread_index = thread->thread_index;
     chunk_header->tid = thread->tid;
@@ -229,8 +297,7 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     __atomic_store_n(&chunk_header->magic, SNAG_CHUNK_MAGIC, __ATOMIC_RELEASE);
 
     thread->acquired_type = 0; /* short records never refer into another chunk */
-    thread->after_acquire = NULL;
-    thread->reacquire_word = NULL;
+    thread->after_acquire = 0;
     thread->chunk_first_ticks = ticks;
     thread->pos = (uint64_t *)((char *)chunk_header + SNAG_CHUNK_HEADER_SIZE);
     thread->end = (uint64_t *)((char *)chunk_header + CHUNK_SIZE);
@@ -242,6 +309,28 @@ out:
     thread->in_shim = 0;
     errno = saved_errno;
     return result;
+}
+
+void snag_record_acquire_full(uint8_t type, const volatile void *object, uintptr_t return_address)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    if (!snag_writer_active() && snag_start_tried()) return; /* recording is off: cost nothing more */
+    /* Only here, on the full record: the lock loop never pays for it. */
+    if (__builtin_expect(!snag_stack_pair_seen((uint64_t)(uintptr_t)object, return_address), 0) &&
+        snag_stack_first_acquisition((uint64_t)(uintptr_t)object, return_address))
+        return;
+    snag_record_aux(type, object, snag_site_id(return_address));
+    /* after the record: a refill in between resets these for the new chunk */
+    thread->acquired_type = type;
+    thread->acquired_object = (uint64_t)(uintptr_t)object;
+    thread->acquired_site = return_address;
+    thread->after_acquire = (uintptr_t)thread->pos;
+}
+
+void snag_record_release_full(uint8_t type, const volatile void *object, uintptr_t return_address)
+{
+    if (!snag_writer_active() && snag_start_tried()) return;
+    snag_record(type, object, return_address);
 }
 
 uint16_t snag_site_insert(uintptr_t return_address, size_t slot)
@@ -455,6 +544,7 @@ void snag_writer_after_fork_child(int follow)
     process.generation++;
     atomic_store(&process.next_thread_index, 0);
     snag_thread.pos = snag_thread.end = NULL;
+    snag_thread.staging = NULL; /* in the parent's file */
     snag_thread.wait_slot = NULL; /* the parent's table: the child gets its own with its file */
     snag_stack_after_fork_child(); /* stack ids are per file */
     if (follow) open_file(getpid(), parent, 1, fork_ticks);

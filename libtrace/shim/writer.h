@@ -22,17 +22,18 @@ struct snag_thread_state {
     uint32_t thread_index;   /* process-unique, 0 until the thread's first chunk */
     uint32_t chunk_seq;
     int32_t tid;
-    uint64_t *after_acquire; /* pos right after this thread's last acquisition record */
-    uint64_t *reacquire_word;  /* that record, when it is a REACQUIRE word (else NULL) */
-    uint64_t reacquire_ticks;  /* and its ticks */
-    uint64_t chunk_first_ticks; /* the current chunk's first_ticks */
+    /* pos right after this thread's last acquisition record, | 1 when that
+     * record is a REACQUIRE word (a release may fold it into a pair); 0: none */
+    uintptr_t after_acquire;
     uint64_t acquired_object;  /* what that acquisition was, for the short records */
     uintptr_t acquired_site;
+    uint64_t chunk_first_ticks; /* the current chunk's first_ticks */
     uint8_t acquired_type;     /* 0: none in this chunk yet */
     uint8_t in_shim;         /* the slow path is running on this thread: record nothing */
     uint8_t exit_recorded;   /* the thread's EXIT record is written */
     uint8_t started_by_us;   /* the thread began in snag's trampoline */
     struct snag_wait_slot *wait_slot; /* its slot in the process file's wait-state table, NULL if none */
+    struct snag_chunk_header *staging; /* the chunk it writes in (writer.c), NULL until its first */
     uint64_t *hidden_end;    /* end while a lock of libunwind's is hidden (stack.c), else NULL */
     uintptr_t stack_low;     /* the thread's usable stack [low, high), 0 if unknown (stack.c) */
     uintptr_t stack_high;
@@ -93,6 +94,12 @@ SNAG_HOT void snag_record(uint8_t type, const volatile void *object, uintptr_t r
     snag_record_aux(type, object, snag_site_id(return_address));
 }
 
+/* The slow halves of the two helpers below, out of line so that a wrapper's
+ * fast path needs few registers: a full acquisition record (with the first
+ * stack capture of a lock and call site), and a full release record. */
+void snag_record_acquire_full(uint8_t type, const volatile void *object, uintptr_t return_address);
+void snag_record_release_full(uint8_t type, const volatile void *object, uintptr_t return_address);
+
 /* An acquisition. The same lock taken again from the same call site (a lock
  * loop) is one 8-byte word; otherwise a full record that the short ones
  * refer back to. */
@@ -100,27 +107,17 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
-    if (thread->acquired_type == type && thread->acquired_object == (uint64_t)(uintptr_t)object &&
-        thread->acquired_site == return_address && (uintptr_t)thread->end - (uintptr_t)slot >= 8) {
+    if (__builtin_expect(thread->acquired_type == type && thread->acquired_object == (uint64_t)(uintptr_t)object &&
+                             thread->acquired_site == return_address &&
+                             (uintptr_t)thread->end - (uintptr_t)slot >= 8,
+                         1)) {
         uint64_t ticks = snag_now_ticks();
         thread->pos = slot + 1;
-        thread->after_acquire = slot + 1;
-        thread->reacquire_word = slot;
-        thread->reacquire_ticks = ticks;
+        thread->after_acquire = (uintptr_t)(slot + 1) | 1;
         __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_REACQUIRE, __ATOMIC_RELEASE);
         return;
     }
-    /* Only here, on the full record: the lock loop above never pays for it. */
-    if (__builtin_expect(!snag_stack_pair_seen((uint64_t)(uintptr_t)object, return_address), 0) &&
-        snag_stack_first_acquisition((uint64_t)(uintptr_t)object, return_address))
-        return;
-    snag_record_aux(type, object, snag_site_id(return_address));
-    /* after the record: a refill in between resets these for the new chunk */
-    thread->acquired_type = type;
-    thread->acquired_object = (uint64_t)(uintptr_t)object;
-    thread->acquired_site = return_address;
-    thread->after_acquire = thread->pos;
-    thread->reacquire_word = NULL;
+    snag_record_acquire_full(type, object, return_address);
 }
 
 /* An acquisition by a successful try call: a BY_TRY word, then the
@@ -148,31 +145,34 @@ SNAG_HOT void snag_record_release(uint8_t type, const volatile void *object, uin
 {
     struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot = thread->pos;
-    if (slot == thread->after_acquire && thread->acquired_object == (uint64_t)(uintptr_t)object) {
+    uintptr_t after = thread->after_acquire;
+    if (__builtin_expect((after & ~(uintptr_t)1) == (uintptr_t)slot && slot &&
+                             thread->acquired_object == (uint64_t)(uintptr_t)object,
+                         1)) {
         uint64_t ticks = snag_now_ticks();
-        uint64_t *pair = thread->reacquire_word;
-        if (pair) {
-            uint64_t hold = ticks - thread->reacquire_ticks;
-            uint64_t offset = thread->reacquire_ticks - thread->chunk_first_ticks;
+        if (after & 1) {
+            uint64_t *pair = slot - 1;
+            /* the REACQUIRE word holds its own ticks (mod 2^56, as every record) */
+            uint64_t acquired = *pair >> 8;
+            uint64_t hold = (ticks - acquired) & SNAG_TICKS_MAX;
+            uint64_t offset = (acquired - thread->chunk_first_ticks) & SNAG_TICKS_MAX;
             /* Checked again here: a signal handler that recorded since the
              * test above owns the words after ours, and then ours stays. */
             if (__builtin_expect(hold <= SNAG_PAIR_HOLD_MAX && offset <= SNAG_PAIR_OFFSET_MAX, 1) &&
-                thread->pos == pair + 1) {
-                thread->after_acquire = NULL;
-                thread->reacquire_word = NULL;
+                thread->pos == slot) {
+                thread->after_acquire = 0;
                 __atomic_store_n(pair, SNAG_PAIR_WORD(offset, hold), __ATOMIC_RELEASE);
                 return;
             }
         }
-        if ((uintptr_t)thread->end - (uintptr_t)slot >= 8) {
+        if ((uintptr_t)thread->end - (uintptr_t)slot >= 8 && thread->pos == slot) {
             thread->pos = slot + 1;
-            thread->after_acquire = NULL;
-            thread->reacquire_word = NULL;
+            thread->after_acquire = 0;
             __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_RELEASE_PREVIOUS, __ATOMIC_RELEASE);
             return;
         }
     }
-    snag_record(type, object, return_address);
+    snag_record_release_full(type, object, return_address);
 }
 
 /* The caller of the wrapper that uses it (the wrapper must be a real

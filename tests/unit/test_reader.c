@@ -288,6 +288,30 @@ static void reader_reads_each_thread_across_its_chunks_in_sequence_order(void **
     snag_trace_close(trace);
 }
 
+/* The shim copies a full staging chunk out, then empties it for the next
+ * chunk_seq; a process killed in between leaves two identical copies of one
+ * chunk_seq. Each event is read once, in order. */
+static void reader_reads_a_chunk_left_in_two_copies_once(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_header(file)->chunk_size = 4096; /* 252 fixed records a chunk */
+    for (uint64_t ticks = 1; ticks <= 300; ticks++)
+        tb_event(file, 1, ticks, SNAG_CLASS_MUTEX, ticks % 2 ? SNAG_OP_ACQUIRE : SNAG_OP_RELEASE, MUTEX_A, SITE_1);
+    assert_int_equal(tb_chunk_count(file), 2);
+    tb_copy_chunk(file, 0); /* the copy of sequence 0, after the staging chunk */
+    tb_copy_chunk(file, 1); /* and one of sequence 1 */
+    struct snag_trace *trace = write_and_open(directory, file);
+
+    assert_int_equal(snag_trace_event_count(trace), 300);
+    assert_int_equal(snag_trace_thread_count(trace), 1);
+    static struct snag_event events[MAX_EVENTS];
+    size_t count = read_thread(trace, thread_of(trace, 0, 1)->index, events, MAX_EVENTS);
+    assert_int_equal(count, 300);
+    for (size_t index = 0; index < count; index++) assert_int_equal(events[index].time_ns, 1 + index);
+    snag_trace_close(trace);
+}
+
 static void reader_resolves_call_site_ids_through_the_site_table(void **state)
 {
     const char *directory = *state;
@@ -2038,6 +2062,7 @@ int main(void)
         TEST(reader_orders_events_of_two_threads_by_time),
         TEST(reader_breaks_time_ties_by_thread),
         TEST(reader_reads_each_thread_across_its_chunks_in_sequence_order),
+        TEST(reader_reads_a_chunk_left_in_two_copies_once),
         TEST(reader_resolves_call_site_ids_through_the_site_table),
         TEST(reader_uses_spelled_out_site_when_table_overflowed),
         TEST(reader_restores_full_object_address_from_object_record),

@@ -150,6 +150,13 @@ static size_t take_chunk(struct tb_file *file)
 
 void tb_unwritten_chunk(struct tb_file *file) { (void)take_chunk(file); }
 
+void tb_copy_chunk(struct tb_file *file, size_t chunk)
+{
+    if (chunk >= file->chunk_count) tb_die("no such chunk to copy");
+    size_t copy = take_chunk(file);
+    memcpy(chunk_at(file, copy), chunk_at(file, chunk), file->chunk_size);
+}
+
 /* Room for `size` bytes in the thread's chunk: where they go. */
 static uint8_t *reserve(struct tb_file *file, uint32_t index, uint64_t ticks, size_t size)
 {

@@ -114,6 +114,10 @@ void tb_words(struct tb_file *file, uint32_t thread, const uint64_t *words, size
 /* Takes a chunk that is never written (magic 0), like a process that died
  * between taking a chunk and writing its header. */
 void tb_unwritten_chunk(struct tb_file *file);
+/* Takes a chunk and copies chunk `chunk` (file order) into it byte for byte,
+ * header included: what the shim leaves when a process dies between copying
+ * a full staging chunk out and emptying it (FORMAT.md, "Chunks"). */
+void tb_copy_chunk(struct tb_file *file, size_t chunk);
 
 size_t tb_chunk_count(const struct tb_file *file);
 /* The header of chunk `chunk` (file order), to alter it. */

@@ -1,7 +1,7 @@
 /* snag trace format: the contract between the shim (writer) and every reader.
  *
  * libtrace/FORMAT.md explains this file in prose; keep the two in step and bump
- * SNAG_FORMAT_VERSION on any change a version-1 reader would misread.
+ * SNAG_FORMAT_VERSION on any change a reader of the previous version would misread.
  *
  * All integers are little-endian (the shim writes native x86-64/aarch64 order,
  * and snag only runs on little-endian machines). Every record is a multiple of
@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#define SNAG_FORMAT_VERSION 2u
+#define SNAG_FORMAT_VERSION 3u
 #define SNAG_FILE_MAGIC "SNAGTRC\0"      /* 8 bytes at offset 0 of a process file */
 #define SNAG_LAUNCHER_MAGIC "SNAGRUN\0"  /* 8 bytes at offset 0 of launcher.snag */
 #define SNAG_CHUNK_MAGIC 0x4b4e4843u     /* "CHNK" */
@@ -121,7 +121,7 @@ struct snag_chunk_header {
     uint32_t magic;        /* SNAG_CHUNK_MAGIC */
     uint32_t thread_index; /* process-unique, in order of first record: 1, 2, ... */
     int32_t tid;           /* kernel thread id */
-    uint32_t chunk_seq;    /* 0, 1, 2, ... within the thread */
+    uint32_t chunk_seq;    /* 0, 1, 2, ... within the thread; a crash may leave two identical copies of one (FORMAT.md) */
     uint64_t first_ticks;  /* ticks when the chunk was taken */
     uint64_t reserved[5];
 };
