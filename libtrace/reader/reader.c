@@ -770,6 +770,16 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
     for (uint32_t index = 0; index < file->thread_count; index++) {
         struct thread_build *thread = &trace->threads[file->first_thread + index];
         sort(thread->chunks, thread->chunk_count, sizeof *thread->chunks, compare_chunks);
+        /* A thread's chunks are numbered 0, 1, ... with no gap; the shim's
+         * order of writing keeps them so through a crash (FORMAT.md). */
+        uint64_t missing = 0;
+        for (size_t chunk = 0; chunk < thread->chunk_count; chunk++) {
+            uint32_t expected = chunk ? thread->chunks[chunk - 1].seq + 1 : 0;
+            if (thread->chunks[chunk].seq > expected) missing += thread->chunks[chunk].seq - expected;
+        }
+        if (missing)
+            warn(trace, "%s: thread %u (tid %d) lacks %llu of its chunks (a damaged file): its events there are lost",
+                 path, thread->info.local_index, (int)thread->info.tid, (unsigned long long)missing);
     }
     read_wait_table(trace, file);
     return 0;

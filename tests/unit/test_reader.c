@@ -309,6 +309,25 @@ static void reader_reads_a_chunk_left_in_two_copies_once(void **state)
     size_t count = read_thread(trace, thread_of(trace, 0, 1)->index, events, MAX_EVENTS);
     assert_int_equal(count, 300);
     for (size_t index = 0; index < count; index++) assert_int_equal(events[index].time_ns, 1 + index);
+    assert_int_equal(snag_trace_warning_count(trace), 0);
+    snag_trace_close(trace);
+}
+
+/* A gap in a thread's chunk numbers is damage the shim never leaves (a copy
+ * goes in before its staging chunk is reused): the reader reads the rest
+ * and says how many chunks are missing. */
+static void reader_warns_of_a_gap_in_a_threads_chunks(void **state)
+{
+    const char *directory = *state;
+    struct tb_file *file = tb_begin(100, 1);
+    tb_header(file)->chunk_size = 4096; /* 252 fixed records a chunk */
+    for (uint64_t ticks = 1; ticks <= 600; ticks++)
+        tb_event(file, 1, ticks, SNAG_CLASS_MUTEX, ticks % 2 ? SNAG_OP_ACQUIRE : SNAG_OP_RELEASE, MUTEX_A, SITE_1);
+    assert_int_equal(tb_chunk_count(file), 3);
+    tb_chunk_header(file, 2)->chunk_seq = 4; /* 0, 1, 4: two missing */
+    struct snag_trace *trace = write_and_open(directory, file);
+    assert_int_equal(snag_trace_event_count(trace), 600);
+    assert_true(has_warning(trace, "thread 1 (tid 100) lacks 2 of its chunks"));
     snag_trace_close(trace);
 }
 
@@ -2063,6 +2082,7 @@ int main(void)
         TEST(reader_breaks_time_ties_by_thread),
         TEST(reader_reads_each_thread_across_its_chunks_in_sequence_order),
         TEST(reader_reads_a_chunk_left_in_two_copies_once),
+        TEST(reader_warns_of_a_gap_in_a_threads_chunks),
         TEST(reader_resolves_call_site_ids_through_the_site_table),
         TEST(reader_uses_spelled_out_site_when_table_overflowed),
         TEST(reader_restores_full_object_address_from_object_record),
