@@ -288,16 +288,24 @@ static void reader_reads_each_thread_across_its_chunks_in_sequence_order(void **
     snag_trace_close(trace);
 }
 
+/* One thread of process 100 takes and releases MUTEX_A, `records` records
+ * at ticks 1, 2, ..., in 4096-byte chunks of 252 fixed records each. */
+static struct tb_file *lock_loop_in_small_chunks(uint64_t records)
+{
+    struct tb_file *file = tb_begin(100, 1);
+    tb_header(file)->chunk_size = 4096;
+    for (uint64_t ticks = 1; ticks <= records; ticks++)
+        tb_event(file, 1, ticks, SNAG_CLASS_MUTEX, ticks % 2 ? SNAG_OP_ACQUIRE : SNAG_OP_RELEASE, MUTEX_A, SITE_1);
+    return file;
+}
+
 /* The shim copies a full staging chunk out, then empties it for the next
  * chunk_seq; a process killed in between leaves two identical copies of one
  * chunk_seq. Each event is read once, in order. */
 static void reader_reads_a_chunk_left_in_two_copies_once(void **state)
 {
     const char *directory = *state;
-    struct tb_file *file = tb_begin(100, 1);
-    tb_header(file)->chunk_size = 4096; /* 252 fixed records a chunk */
-    for (uint64_t ticks = 1; ticks <= 300; ticks++)
-        tb_event(file, 1, ticks, SNAG_CLASS_MUTEX, ticks % 2 ? SNAG_OP_ACQUIRE : SNAG_OP_RELEASE, MUTEX_A, SITE_1);
+    struct tb_file *file = lock_loop_in_small_chunks(300);
     assert_int_equal(tb_chunk_count(file), 2);
     tb_copy_chunk(file, 0); /* the copy of sequence 0, after the staging chunk */
     tb_copy_chunk(file, 1); /* and one of sequence 1 */
@@ -319,10 +327,7 @@ static void reader_reads_a_chunk_left_in_two_copies_once(void **state)
 static void reader_warns_of_a_gap_in_a_threads_chunks(void **state)
 {
     const char *directory = *state;
-    struct tb_file *file = tb_begin(100, 1);
-    tb_header(file)->chunk_size = 4096; /* 252 fixed records a chunk */
-    for (uint64_t ticks = 1; ticks <= 600; ticks++)
-        tb_event(file, 1, ticks, SNAG_CLASS_MUTEX, ticks % 2 ? SNAG_OP_ACQUIRE : SNAG_OP_RELEASE, MUTEX_A, SITE_1);
+    struct tb_file *file = lock_loop_in_small_chunks(600);
     assert_int_equal(tb_chunk_count(file), 3);
     tb_chunk_header(file, 2)->chunk_seq = 4; /* 0, 1, 4: two missing */
     struct snag_trace *trace = write_and_open(directory, file);
