@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -246,6 +248,18 @@ static void emit_thread_info(struct snag_thread_state *thread)
     snag_emit_variable(SNAG_REC_THREAD_INFO, 0, &info, sizeof info);
 }
 
+/* Blocks every signal but those a fault raises in the thread itself
+ * (blocked, they would kill the process instead of reaching the program's
+ * handler); the old mask goes to *saved. */
+static void block_asynchronous_signals(sigset_t *saved)
+{
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
+    sigset_t signals;
+    sigfillset(&signals);
+    for (size_t index = 0; index < sizeof faults / sizeof faults[0]; index++) sigdelset(&signals, faults[index]);
+    pthread_sigmask(SIG_BLOCK, &signals, saved);
+}
+
 uint64_t *snag_writer_refill(struct snag_thread_state *thread)
 {
     if (thread->hidden_end) { /* the release of a hidden lock of libunwind's: dropped */
@@ -260,6 +274,11 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
         if (!atomic_load_explicit(&process.recording, memory_order_acquire)) return NULL;
     }
     int saved_errno = errno;
+    /* A signal handler that records (sem_post is async-signal-safe) while
+     * in_shim is set would lose its record; signals wait until the chunk is
+     * ready instead (a few microseconds; two system calls per 64 KiB). */
+    sigset_t saved_mask;
+    block_asynchronous_signals(&saved_mask);
     thread->in_shim = 1;
     uint64_t *used_end = thread->pos;
     thread->pos = thread->end = NULL;
@@ -307,6 +326,7 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     result = thread->pos;
 out:
     thread->in_shim = 0;
+    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
     errno = saved_errno;
     return result;
 }
@@ -378,14 +398,16 @@ int snag_emit_variable_at(uint64_t ticks, uint8_t type, uint32_t word1_high, con
     size_t payload = head_size + tail_size;
     size_t total = 16 + ((payload + 7) & ~(size_t)7);
     if (total > CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE - 16) return -1;
-    uint64_t *slot = thread->pos;
-    if (!slot || (size_t)((char *)thread->end - (char *)slot) < total) {
-        /* Leave the rest of this chunk zero (the reader's end mark) and take a new one. */
-        thread->end = thread->pos;
-        slot = snag_writer_refill(thread);
-        if (!slot || (size_t)((char *)thread->end - (char *)slot) < total) return -1;
-    }
-    thread->pos = slot + total / 8;
+    uint64_t *slot;
+    do {
+        slot = thread->pos;
+        if (!slot || (size_t)((char *)thread->end - (char *)slot) < total) {
+            /* Leave the rest of this chunk zero (the reader's end mark) and take a new one. */
+            thread->end = thread->pos;
+            slot = snag_writer_refill(thread);
+            if (!slot || (size_t)((char *)thread->end - (char *)slot) < total) return -1;
+        }
+    } while (!snag_reserve(thread, slot, (unsigned)(total / 8)));
     char *bytes = (char *)(slot + 2);
     memcpy(bytes, head, head_size);
     if (tail_size) memcpy(bytes + head_size, tail, tail_size);

@@ -54,19 +54,50 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread);
 uint16_t snag_site_insert(uintptr_t return_address, size_t slot);
 uint64_t snag_object_spill(uint64_t address);
 
+/* Takes `words` words at `slot` for a record if the thread's pos is still
+ * `slot`, in one instruction: a signal handler that records on this thread
+ * (sem_post is async-signal-safe) then runs wholly before the reservation,
+ * which fails and is retried, or wholly after it, and takes the next words.
+ * (A plain load and store of pos would let it write where we then write.) */
+SNAG_HOT int snag_reserve(struct snag_thread_state *thread, uint64_t *slot, unsigned words)
+{
+#if defined(__x86_64__)
+    /* no lock prefix: only this thread and its signal handlers write pos */
+    unsigned char reserved;
+    __asm__ volatile("cmpxchgq %3, %1" : "=@ccz"(reserved), "+m"(thread->pos), "+a"(slot) : "r"(slot + words) : "memory");
+    return reserved;
+#else
+    return __atomic_compare_exchange_n(&thread->pos, &slot, slot + words, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+#endif
+}
+
+/* Replaces the word at `word` by `replacement` if it still holds `expected`,
+ * in one instruction (see snag_reserve): a handler that took a new chunk in
+ * between has changed it. */
+SNAG_HOT int snag_replace_word(uint64_t *word, uint64_t expected, uint64_t replacement)
+{
+#if defined(__x86_64__)
+    unsigned char replaced;
+    __asm__ volatile("cmpxchgq %3, %1" : "=@ccz"(replaced), "+m"(*word), "+a"(expected) : "r"(replacement) : "memory");
+    return replaced;
+#else
+    return __atomic_compare_exchange_n(word, &expected, replacement, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+#endif
+}
+
 SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
 {
     struct snag_thread_state *thread = &snag_thread;
-    uint64_t *slot = thread->pos;
-    /* Room for 16 bytes? (Variable records are multiples of 8, so pos need
-     * not be 16-aligned; pos == end == NULL means no chunk yet.) */
-    if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 16, 0)) {
-        slot = snag_writer_refill(thread);
-        if (!slot) return;
-    }
-    /* Reserve before writing: a signal handler that records in between gets
-     * the next slot instead of sharing ours. */
-    thread->pos = slot + 2;
+    uint64_t *slot;
+    do {
+        slot = thread->pos;
+        /* Room for 16 bytes? (Variable records are multiples of 8, so pos need
+         * not be 16-aligned; pos == end == NULL means no chunk yet.) */
+        if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 16, 0)) {
+            slot = snag_writer_refill(thread);
+            if (!slot) return;
+        }
+    } while (__builtin_expect(!snag_reserve(thread, slot, 2), 0));
     slot[1] = word1;
     /* word0 last: a record torn by a crash reads as the end of the chunk. */
     __atomic_store_n(&slot[0], word0, __ATOMIC_RELEASE);
@@ -112,10 +143,11 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
                              (uintptr_t)thread->end - (uintptr_t)slot >= 8,
                          1)) {
         uint64_t ticks = snag_now_ticks();
-        thread->pos = slot + 1;
-        thread->after_acquire = (uintptr_t)(slot + 1) | 1;
-        __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_REACQUIRE, __ATOMIC_RELEASE);
-        return;
+        if (__builtin_expect(snag_reserve(thread, slot, 1), 1)) {
+            thread->after_acquire = (uintptr_t)(slot + 1) | 1;
+            __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_REACQUIRE, __ATOMIC_RELEASE);
+            return;
+        }
     }
     snag_record_acquire_full(type, object, return_address);
 }
@@ -126,13 +158,16 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
 SNAG_HOT void snag_record_try_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     struct snag_thread_state *thread = &snag_thread;
-    uint64_t *slot = thread->pos;
-    if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 8 + 16 + 16, 0)) {
-        slot = snag_writer_refill(thread);
-        if (!slot) return;
-    }
-    thread->pos = slot + 1;
-    __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | SNAG_REC_BY_TRY, __ATOMIC_RELEASE);
+    uint64_t ticks = snag_now_ticks();
+    uint64_t *slot;
+    do {
+        slot = thread->pos;
+        if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 8 + 16 + 16, 0)) {
+            slot = snag_writer_refill(thread);
+            if (!slot) return;
+        }
+    } while (__builtin_expect(!snag_reserve(thread, slot, 1), 0));
+    __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_BY_TRY, __ATOMIC_RELEASE);
     snag_record_acquire(type, object, return_address);
 }
 
@@ -153,20 +188,20 @@ SNAG_HOT void snag_record_release(uint8_t type, const volatile void *object, uin
         if (after & 1) {
             uint64_t *pair = slot - 1;
             /* the REACQUIRE word holds its own ticks (mod 2^56, as every record) */
-            uint64_t acquired = *pair >> 8;
+            uint64_t reacquire = *pair, acquired = reacquire >> 8;
             uint64_t hold = (ticks - acquired) & SNAG_TICKS_MAX;
             uint64_t offset = (acquired - thread->chunk_first_ticks) & SNAG_TICKS_MAX;
-            /* Checked again here: a signal handler that recorded since the
-             * test above owns the words after ours, and then ours stays. */
+            /* A signal handler that recorded since the test above wrote after
+             * the word (the pair then precedes its records, which the reader
+             * allows), or took a new chunk, which changed the word: then the
+             * replacement fails and the release gets a record of its own. */
             if (__builtin_expect(hold <= SNAG_PAIR_HOLD_MAX && offset <= SNAG_PAIR_OFFSET_MAX, 1) &&
-                thread->pos == slot) {
+                snag_replace_word(pair, reacquire, SNAG_PAIR_WORD(offset, hold))) {
                 thread->after_acquire = 0;
-                __atomic_store_n(pair, SNAG_PAIR_WORD(offset, hold), __ATOMIC_RELEASE);
                 return;
             }
         }
-        if ((uintptr_t)thread->end - (uintptr_t)slot >= 8 && thread->pos == slot) {
-            thread->pos = slot + 1;
+        if ((uintptr_t)thread->end - (uintptr_t)slot >= 8 && snag_reserve(thread, slot, 1)) {
             thread->after_acquire = 0;
             __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_RELEASE_PREVIOUS, __ATOMIC_RELEASE);
             return;
