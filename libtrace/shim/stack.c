@@ -52,7 +52,7 @@ struct code_range {
 };
 static struct code_range shim_code, unwinder_code;
 
-__thread uint64_t snag_stack_seen_pairs[SNAG_STACK_PAIR_WORDS] __attribute__((tls_model("initial-exec")));
+uint64_t snag_stack_seen_pairs[SNAG_STACK_PAIR_WORDS];
 
 /* The executable segment of the module holding range->address. */
 static int find_code(struct dl_phdr_info *info, size_t size, void *argument)
@@ -255,7 +255,7 @@ int snag_stack_first_acquisition(uint64_t object, uintptr_t site)
     /* Marked whatever the capture gives: a thread without room, or a full
      * table, must not pay an unwind on every acquisition. */
     uint32_t bit = snag_stack_pair_bit(object, site);
-    snag_stack_seen_pairs[bit >> 6] |= UINT64_C(1) << (bit & 63);
+    __atomic_fetch_or(&snag_stack_seen_pairs[bit >> 6], UINT64_C(1) << (bit & 63), __ATOMIC_RELAXED);
     snag_record_stack_ref(snag_stack_capture(0));
     return 0;
 }

@@ -1,6 +1,6 @@
 /* Call stacks, captured where they matter and only there: a contended
  * acquisition (the thread is about to block anyway), a thread's creation,
- * the first time a thread takes a lock from a call site, and findings the
+ * the first time a lock is taken from a call site, and findings the
  * shim makes online. Each distinct stack is written once per process file
  * as a STACK record; records that carry one are preceded by a STACK_REF
  * naming its id (stack.c). */
@@ -30,12 +30,14 @@ void snag_record_stack_ref(uint32_t stack_id);
  * (the thread is about to block) or a thread CREATE. Returns the stack id. */
 uint32_t snag_record_with_stack(uint8_t type, const volatile void *object, uintptr_t return_address);
 
-/* Per-thread filter of (lock, call site) pairs whose first acquisition had
+/* Process-wide filter of (lock, call site) pairs whose first acquisition had
  * its stack captured: 4096 bits, read only on the full-record acquisition
  * path (writer.h), never on the lock loop's short records. A collision
- * merely skips a capture. */
+ * merely skips a capture. Not per thread: a thread's first unwind costs
+ * libunwind a 256 KiB cache of its own (~0.4 ms here, most of it first
+ * touches of fresh pages), which made every short-lived thread pay ~2 ms. */
 #define SNAG_STACK_PAIR_WORDS 64u
-extern __thread uint64_t snag_stack_seen_pairs[SNAG_STACK_PAIR_WORDS] __attribute__((tls_model("initial-exec")));
+extern uint64_t snag_stack_seen_pairs[SNAG_STACK_PAIR_WORDS];
 
 static inline uint32_t snag_stack_pair_bit(uint64_t object, uintptr_t site)
 {
@@ -45,10 +47,10 @@ static inline uint32_t snag_stack_pair_bit(uint64_t object, uintptr_t site)
 static inline int snag_stack_pair_seen(uint64_t object, uintptr_t site)
 {
     uint32_t bit = snag_stack_pair_bit(object, site);
-    return (int)((snag_stack_seen_pairs[bit >> 6] >> (bit & 63)) & 1);
+    return (int)((__atomic_load_n(&snag_stack_seen_pairs[bit >> 6], __ATOMIC_RELAXED) >> (bit & 63)) & 1);
 }
 
-/* The first acquisition of the pair by this thread: capture and reference
+/* The first acquisition of the pair in this process: capture and reference
  * its stack (out of line, cold), and mark the pair seen. Returns 1 when the
  * acquisition must not be recorded at all: a lock libunwind takes inside
  * itself (then its release is dropped too). */
