@@ -50,11 +50,11 @@ if [ $quick = 1 ]; then
     : "${reps:=1}" "${pigz_reps:=1}" "${pigz_mb:=4}"
     do_perf=0 do_callgrind=0
     # iterations: pairs (contended: pairs per thread; condvar: round trips)
-    n_mutex=20000 n_contended=20000 n_condvar=300 n_semturn=300 n_sem=20000 n_rwlock=20000 n_fork=20 n_nested=20000 n_handoff=200
+    n_mutex=20000 n_contended=20000 n_condvar=300 n_semturn=300 n_sem=20000 n_rwlock=20000 n_fork=20 n_nested=20000 n_handoff=200 n_threads=20
 else
     : "${reps:=7}" "${pigz_reps:=3}" "${pigz_mb:=200}"
     n_mutex=5000000 n_contended=1000000 n_condvar=20000 n_semturn=20000 n_sem=5000000 n_rwlock=5000000 n_fork=1000
-    n_nested=2000000 n_handoff=20000
+    n_nested=2000000 n_handoff=20000 n_threads=2000
 fi
 for value in "$reps" "$pigz_reps" "$pigz_mb"; do
     case $value in '' | *[!0-9]* | 0) echo "run_benchmarks.sh: counts must be positive integers" >&2; exit 2 ;; esac
@@ -211,6 +211,9 @@ micro sem_pair "sem_wait+sem_post, 1 thread" sem $n_sem "$work" $((2 * (n_sem + 
 micro rwlock_rdpair "rwlock rdlock+unlock, 1 thread" rwlock $n_rwlock "$work" $((2 * (n_rwlock + $(warm $n_rwlock))))
 micro nested_pair "2 mutexes nested in one order, 1 thread" nested $n_nested "$work" \
     $((4 * (n_nested + $(warm $n_nested))))
+# A thread per task: each starts, takes a lock once and ends (a stack is
+# captured at each create; its first acquisition's stack only once).
+micro thread_churn "thread create + 1 lock + join" threads $n_threads "$work" $((2 * n_threads))
 # Processes record no lock events: the trace files (one per child) are the check.
 micro fork_exit "fork + exit + waitpid round trip" fork_exit $n_fork "$work" 0
 micro fork_exec "fork + exec /bin/true + waitpid" fork_exec $n_fork "$work" 0

@@ -367,6 +367,29 @@ static uint64_t run_rwlock(long iterations, long warmup)
     return now_ns() - start;
 }
 
+/* ---- threads: create, one lock+unlock, join (a thread per task) ---- */
+
+static void *locking_task(void *argument)
+{
+    pthread_mutex_lock(argument);
+    pthread_mutex_unlock(argument);
+    return NULL;
+}
+
+static uint64_t run_threads(long iterations, long warmup)
+{
+    uint64_t start = 0;
+    for (long index = -warmup; index < iterations; index++) {
+        if (index == 0) start = now_ns();
+        pthread_t thread;
+        int error = pthread_create(&thread, NULL, locking_task, &the_mutex);
+        if (error) die("pthread_create", error);
+        error = pthread_join(thread, NULL);
+        if (error) die("pthread_join", error);
+    }
+    return now_ns() - start;
+}
+
 /* ---- processes: fork+exit and fork+exec+exit round trips ---- */
 
 static uint64_t run_children(long iterations, long warmup, int exec_true)
@@ -416,6 +439,7 @@ static const struct {
     {"sem", run_sem, 1},
     {"rwlock", run_rwlock, 1},
     {"handoff", run_handoff, 1},
+    {"threads", run_threads, 1},
     {"fork_exit", run_fork_exit, 1},
     {"fork_exec", run_fork_exec, 1},
     {"clock", run_clock, 1},
