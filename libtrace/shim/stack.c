@@ -245,6 +245,7 @@ int snag_stack_first_acquisition(uint64_t object, uintptr_t site)
         /* libunwind's own lock, not the program's: its release comes next
          * (mempool_free), so let the chunk look full until then; refill
          * puts it back and drops that one record. The pair stays unmarked. */
+        thread->hiding = 1;
         thread->hidden_end = thread->end;
         thread->end = thread->pos;
         return 1;

@@ -44,6 +44,7 @@ static void record_exit(uint16_t how)
     snag_record_aux(SNAG_T(THREAD, EXIT), (void *)pthread_self(), how);
     snag_thread.exit_recorded = 1;
     snag_wait_slot_release();
+    snag_writer_thread_ended();
 }
 
 static void cancelled(void *unused)

@@ -53,6 +53,10 @@ static struct {
     atomic_int recording;
     uint64_t max_chunks;
     _Atomic(char *) windows[MAX_WINDOWS];
+    /* Staging chunks of threads that ended, for threads yet to start: a
+     * stack, (pops << 32) | (chunk + 1), 0 when empty; each free chunk's
+     * header holds the next one in reserved[0] (its magic is 0). */
+    _Atomic uint64_t free_staging;
     atomic_int warned;
 } process = {.fd = -1, .generation = 1};
 
@@ -184,28 +188,68 @@ static uint64_t chunk_offset(uint64_t chunk)
     return FIRST_CHUNK_OFFSET + chunk * CHUNK_SIZE;
 }
 
-/* A thread's first chunk: reserved, mapped and mapped in (one call instead
- * of a page fault every 4 KiB on the hot path). It stays the thread's
- * staging chunk for good (see copy_out_staging). */
-static struct snag_chunk_header *take_staging_chunk(void)
+static struct snag_chunk_header *chunk_at(uint64_t chunk)
 {
-    uint64_t chunk = take_chunk();
+    char *window = window_for_chunk(chunk);
+    return window ? (struct snag_chunk_header *)(window + (chunk % CHUNKS_PER_WINDOW) * CHUNK_SIZE) : NULL;
+}
+
+/* A staging chunk left by a thread that ended (already mapped, in the
+ * cache, zeroed), or UINT64_MAX if there is none. */
+static uint64_t pop_free_staging(void)
+{
+    uint64_t head = atomic_load_explicit(&process.free_staging, memory_order_acquire);
+    while ((uint32_t)head) {
+        uint64_t chunk = (uint32_t)head - 1;
+        struct snag_chunk_header *header = chunk_at(chunk); /* mapped when it was pushed */
+        uint64_t next = header ? __atomic_load_n(&header->reserved[0], __ATOMIC_RELAXED) : 0;
+        /* the pop count makes a head seen twice (popped and pushed again
+         * meanwhile, with another next) two different values */
+        uint64_t popped = ((head >> 32) + 1) << 32 | (uint32_t)next;
+        if (atomic_compare_exchange_weak_explicit(&process.free_staging, &head, popped, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            __atomic_store_n(&header->reserved[0], 0, __ATOMIC_RELAXED);
+            return chunk;
+        }
+    }
+    return UINT64_MAX;
+}
+
+static void push_free_staging(uint64_t chunk, struct snag_chunk_header *header)
+{
+    uint64_t head = atomic_load_explicit(&process.free_staging, memory_order_acquire);
+    do __atomic_store_n(&header->reserved[0], (uint32_t)head, __ATOMIC_RELAXED);
+    while (!atomic_compare_exchange_weak_explicit(&process.free_staging, &head,
+                                                  (head & ~(uint64_t)UINT32_MAX) | (chunk + 1), memory_order_acq_rel,
+                                                  memory_order_acquire));
+}
+
+/* A thread's staging chunk (see copy_out_staging): one a thread that ended
+ * left, or a new one, reserved, mapped and mapped in (one call instead of
+ * a page fault every 4 KiB on the hot path). */
+static struct snag_chunk_header *take_staging_chunk(uint64_t *index)
+{
+    uint64_t chunk = pop_free_staging();
+    if (chunk != UINT64_MAX) {
+        *index = chunk;
+        return chunk_at(chunk);
+    }
+    chunk = take_chunk();
     if (chunk == UINT64_MAX) return NULL;
     if (reserve_file_range(chunk_offset(chunk), CHUNK_SIZE) != 0) {
         stop_recording("cannot grow the trace file", errno);
         return NULL;
     }
-    char *window = window_for_chunk(chunk);
-    if (!window) {
+    struct snag_chunk_header *staging = chunk_at(chunk);
+    if (!staging) {
         stop_recording("cannot map the trace file", errno);
         return NULL;
     }
-    char *staging = window + (chunk % CHUNKS_PER_WINDOW) * CHUNK_SIZE;
     /* Older kernels lack MADV_POPULATE_WRITE: then the faults happen as before. */
     madvise(staging, CHUNK_SIZE, MADV_POPULATE_WRITE);
-    return (struct snag_chunk_header *)staging;
+    *index = chunk;
+    return staging;
 }
-
 
 /* A full staging chunk is copied, as it is, into a newly taken chunk of the
  * file, then emptied for the thread's next chunk_seq. The thread keeps
@@ -218,20 +262,21 @@ static struct snag_chunk_header *take_staging_chunk(void)
  * recording stopped. */
 static int copy_out_staging(struct snag_chunk_header *staging, const uint64_t *used_end)
 {
+    char *bytes = (char *)staging;
+    char *records = bytes + SNAG_CHUNK_HEADER_SIZE;
+    size_t used = CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE;
+    if ((const char *)used_end >= records && (const char *)used_end <= bytes + CHUNK_SIZE)
+        used = (size_t)((const char *)used_end - records);
     uint64_t chunk = take_chunk();
     if (chunk == UINT64_MAX) return -1;
-    char *bytes = (char *)staging;
-    if (write_all(bytes + SNAG_CHUNK_HEADER_SIZE, CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE,
-                  chunk_offset(chunk) + SNAG_CHUNK_HEADER_SIZE) != 0 ||
+    /* Only what was written: the rest of the copy is a hole in the file,
+     * which reads as zeros (the end mark) and takes no disk. */
+    if (write_all(records, used, chunk_offset(chunk) + SNAG_CHUNK_HEADER_SIZE) != 0 ||
         write_all(bytes, SNAG_CHUNK_HEADER_SIZE, chunk_offset(chunk)) != 0) {
         stop_recording("cannot grow the trace file", errno);
         return -1;
     }
     __atomic_store_n(&staging->magic, 0, __ATOMIC_RELEASE);
-    char *records = bytes + SNAG_CHUNK_HEADER_SIZE;
-    size_t used = CHUNK_SIZE - SNAG_CHUNK_HEADER_SIZE;
-    if ((const char *)used_end >= records && (const char *)used_end <= bytes + CHUNK_SIZE)
-        used = (size_t)((const char *)used_end - records);
     memset(records, 0, used);
     return 0;
 }
@@ -262,9 +307,10 @@ static void block_asynchronous_signals(sigset_t *saved)
 
 uint64_t *snag_writer_refill(struct snag_thread_state *thread)
 {
-    if (thread->hidden_end) { /* the release of a hidden lock of libunwind's: dropped */
+    if (thread->hiding) { /* the release of a hidden lock of libunwind's: dropped */
         thread->end = thread->hidden_end;
         thread->hidden_end = NULL;
+        thread->hiding = 0;
         return NULL;
     }
     if (thread->in_shim) return NULL;
@@ -304,9 +350,11 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     if (chunk_header) {
         if (copy_out_staging(chunk_header, used_end) != 0) goto out;
     } else {
-        chunk_header = take_staging_chunk();
+        uint64_t index;
+        chunk_header = take_staging_chunk(&index);
         if (!chunk_header) goto out;
         thread->staging = chunk_header;
+        thread->staging_index = (uint32_t)index;
     }
     uint64_t ticks = snag_now_ticks();
     chunk_header->thread_index = thread->thread_index;
@@ -351,6 +399,29 @@ void snag_record_release_full(uint8_t type, const volatile void *object, uintptr
 {
     if (!snag_writer_active() && snag_start_tried()) return;
     snag_record(type, object, return_address);
+}
+
+void snag_writer_thread_ended(void)
+{
+    struct snag_thread_state *thread = &snag_thread;
+    if (!thread->staging || thread->in_shim || thread->generation != process.generation ||
+        !atomic_load_explicit(&process.recording, memory_order_acquire) || process.header->pid != getpid())
+        return;
+    int saved_errno = errno;
+    sigset_t saved_mask;
+    block_asynchronous_signals(&saved_mask);
+    thread->in_shim = 1;
+    uint64_t *used_end = thread->pos;
+    thread->pos = thread->end = NULL;
+    thread->hidden_end = NULL;
+    thread->hiding = 0;
+    if (copy_out_staging(thread->staging, used_end) == 0) push_free_staging(thread->staging_index, thread->staging);
+    thread->staging = NULL;
+    thread->acquired_type = 0;
+    thread->after_acquire = 0;
+    thread->in_shim = 0;
+    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+    errno = saved_errno;
 }
 
 uint16_t snag_site_insert(uintptr_t return_address, size_t slot)
@@ -567,6 +638,7 @@ void snag_writer_after_fork_child(int follow)
     atomic_store(&process.next_thread_index, 0);
     snag_thread.pos = snag_thread.end = NULL;
     snag_thread.staging = NULL; /* in the parent's file */
+    atomic_store(&process.free_staging, 0);
     snag_thread.wait_slot = NULL; /* the parent's table: the child gets its own with its file */
     snag_stack_after_fork_child(); /* stack ids are per file */
     if (follow) open_file(getpid(), parent, 1, fork_ticks);

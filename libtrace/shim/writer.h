@@ -34,7 +34,9 @@ struct snag_thread_state {
     uint8_t started_by_us;   /* the thread began in snag's trampoline */
     struct snag_wait_slot *wait_slot; /* its slot in the process file's wait-state table, NULL if none */
     struct snag_chunk_header *staging; /* the chunk it writes in (writer.c), NULL until its first */
-    uint64_t *hidden_end;    /* end while a lock of libunwind's is hidden (stack.c), else NULL */
+    uint32_t staging_index;  /* that chunk's number in the file */
+    uint64_t *hidden_end;    /* end while a lock of libunwind's is hidden (stack.c) */
+    uint8_t hiding;          /* such a lock is hidden: its release is dropped (end may be NULL) */
     uintptr_t stack_low;     /* the thread's usable stack [low, high), 0 if unknown (stack.c) */
     uintptr_t stack_high;
 };
@@ -85,9 +87,9 @@ SNAG_HOT int snag_replace_word(uint64_t *word, uint64_t expected, uint64_t repla
 #endif
 }
 
-SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
+/* Room for a 16-byte record, reserved: where it goes, or NULL (not recorded). */
+SNAG_HOT uint64_t *snag_reserve_fixed(struct snag_thread_state *thread)
 {
-    struct snag_thread_state *thread = &snag_thread;
     uint64_t *slot;
     do {
         slot = thread->pos;
@@ -95,12 +97,30 @@ SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
          * not be 16-aligned; pos == end == NULL means no chunk yet.) */
         if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 16, 0)) {
             slot = snag_writer_refill(thread);
-            if (!slot) return;
+            if (!slot) return NULL;
         }
     } while (__builtin_expect(!snag_reserve(thread, slot, 2), 0));
+    return slot;
+}
+
+SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
+{
+    uint64_t *slot = snag_reserve_fixed(&snag_thread);
+    if (!slot) return;
     slot[1] = word1;
     /* word0 last: a record torn by a crash reads as the end of the chunk. */
     __atomic_store_n(&slot[0], word0, __ATOMIC_RELEASE);
+}
+
+/* The same, stamped now: after the room is found, so that a new chunk
+ * taken for it (tens of microseconds) comes before the record's time, not
+ * after it. */
+SNAG_HOT void snag_emit_now(uint8_t type, uint64_t word1)
+{
+    uint64_t *slot = snag_reserve_fixed(&snag_thread);
+    if (!slot) return;
+    slot[1] = word1;
+    __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | type, __ATOMIC_RELEASE);
 }
 
 SNAG_HOT uint16_t snag_site_id(uintptr_t return_address)
@@ -114,10 +134,9 @@ SNAG_HOT uint16_t snag_site_id(uintptr_t return_address)
 /* One fixed record about an object: word1 = address | aux << 48. */
 SNAG_HOT void snag_record_aux(uint8_t type, const volatile void *object, uint16_t aux)
 {
-    uint64_t ticks = snag_now_ticks();
     uint64_t address = (uint64_t)(uintptr_t)object;
     if (__builtin_expect(address >> SNAG_ADDRESS_BITS, 0)) address = snag_object_spill(address);
-    snag_emit((ticks << 8) | type, address | ((uint64_t)aux << 48));
+    snag_emit_now(type, address | ((uint64_t)aux << 48));
 }
 
 SNAG_HOT void snag_record(uint8_t type, const volatile void *object, uintptr_t return_address)
@@ -158,7 +177,6 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
 SNAG_HOT void snag_record_try_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
     struct snag_thread_state *thread = &snag_thread;
-    uint64_t ticks = snag_now_ticks();
     uint64_t *slot;
     do {
         slot = thread->pos;
@@ -167,7 +185,7 @@ SNAG_HOT void snag_record_try_acquire(uint8_t type, const volatile void *object,
             if (!slot) return;
         }
     } while (__builtin_expect(!snag_reserve(thread, slot, 1), 0));
-    __atomic_store_n(&slot[0], (ticks << 8) | SNAG_REC_BY_TRY, __ATOMIC_RELEASE);
+    __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | SNAG_REC_BY_TRY, __ATOMIC_RELEASE);
     snag_record_acquire(type, object, return_address);
 }
 
@@ -231,6 +249,10 @@ void snag_writer_after_fork_child(int follow);
 void snag_writer_set_exit(uint32_t exit_kind, int32_t exit_value);
 void snag_writer_clear_exit(void); /* an exec that failed */
 int snag_writer_active(void);
+/* The calling thread has ended (its EXIT record is written): its staging
+ * chunk is copied out and kept for the next thread that starts. A record it
+ * makes later (a destructor of thread-local data) takes one again. */
+void snag_writer_thread_ended(void);
 /* Flushes the process file to disk (fdatasync): after a finding, so that it
  * survives even the machine. Slow; never on a hot path. */
 void snag_writer_sync(void);

@@ -28,6 +28,7 @@ set(SNAG_INTEGRATION_TESTS
   sigkill_mid_run_leaves_a_readable_trace 120
   full_disk_stops_recording_not_the_program 60
   signal_handlers_records_are_all_kept 60
+  short_lived_threads_are_cheap_to_trace 120
   corrupt_traces_get_one_line_errors 240
   trace_files_are_private_and_never_follow_symlinks 60
   snag_run_moves_previous_trace_aside 60
