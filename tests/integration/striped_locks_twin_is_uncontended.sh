@@ -33,8 +33,9 @@ for label in stripe_locks stripe_locks+64; do
     assert_int -gt "$label total hold time, from the pairs' hold ticks" "$hold" 0
 done
 
-# The same work on one lock: hot_lock.
-snag_run_ok hot "$SAMPLES/hot_lock"
+# The same work on one lock: hot_lock, ten times as long (~40 ms traced), so
+# that its two threads overlap even on a loaded 2-core machine.
+snag_run_ok hot "$SAMPLES/hot_lock" 2 1000000
 report_json hot hot.json
 hot_contended=$(lock_field hot.json counter_lock contended) || exit 1
 note "contended acquisitions: hot_lock counter_lock $hot_contended, striped_locks stripes $striped_contended"
