@@ -305,6 +305,33 @@ static void block_asynchronous_signals(sigset_t *saved)
     pthread_sigmask(SIG_BLOCK, &signals, saved);
 }
 
+/* What the slow paths that change a thread's chunk share: errno kept, the
+ * thread's chunk taken away (used_end: where its records ended), in_shim
+ * set, and signals held off: a handler that records (sem_post is
+ * async-signal-safe) while in_shim is set would lose its record, so it
+ * waits until the chunk is ready (a few microseconds; two system calls). */
+struct slow_path {
+    int saved_errno;
+    sigset_t saved_mask;
+    uint64_t *used_end;
+};
+
+static void slow_path_enter(struct snag_thread_state *thread, struct slow_path *frame)
+{
+    frame->saved_errno = errno;
+    block_asynchronous_signals(&frame->saved_mask);
+    thread->in_shim = 1;
+    frame->used_end = thread->pos;
+    thread->pos = thread->end = NULL;
+}
+
+static void slow_path_leave(struct snag_thread_state *thread, struct slow_path *frame)
+{
+    thread->in_shim = 0;
+    pthread_sigmask(SIG_SETMASK, &frame->saved_mask, NULL);
+    errno = frame->saved_errno;
+}
+
 uint64_t *snag_writer_refill(struct snag_thread_state *thread)
 {
     if (thread->hiding) { /* the release of a hidden lock of libunwind's: dropped */
@@ -319,15 +346,9 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
         snag_start(0, NULL); /* a lock taken before our constructor ran */
         if (!atomic_load_explicit(&process.recording, memory_order_acquire)) return NULL;
     }
-    int saved_errno = errno;
-    /* A signal handler that records (sem_post is async-signal-safe) while
-     * in_shim is set would lose its record; signals wait until the chunk is
-     * ready instead (a few microseconds; two system calls per 64 KiB). */
-    sigset_t saved_mask;
-    block_asynchronous_signals(&saved_mask);
-    thread->in_shim = 1;
-    uint64_t *used_end = thread->pos;
-    thread->pos = thread->end = NULL;
+    struct slow_path frame;
+    slow_path_enter(thread, &frame);
+    uint64_t *used_end = frame.used_end;
     uint64_t *result = NULL;
     /* A forked child whose fork handler has not run yet (another library's
      * handler records first): the parent's file is not ours to write. */
@@ -373,9 +394,7 @@ uint64_t *snag_writer_refill(struct snag_thread_state *thread)
     snag_emit((ticks << 8) | SNAG_REC_CLOCK_ANCHOR, snag_clock_monotonic_ns());
     result = thread->pos;
 out:
-    thread->in_shim = 0;
-    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
-    errno = saved_errno;
+    slow_path_leave(thread, &frame);
     return result;
 }
 
@@ -407,21 +426,16 @@ void snag_writer_thread_ended(void)
     if (!thread->staging || thread->in_shim || thread->generation != process.generation ||
         !atomic_load_explicit(&process.recording, memory_order_acquire) || process.header->pid != getpid())
         return;
-    int saved_errno = errno;
-    sigset_t saved_mask;
-    block_asynchronous_signals(&saved_mask);
-    thread->in_shim = 1;
-    uint64_t *used_end = thread->pos;
-    thread->pos = thread->end = NULL;
+    struct slow_path frame;
+    slow_path_enter(thread, &frame);
     thread->hidden_end = NULL;
     thread->hiding = 0;
-    if (copy_out_staging(thread->staging, used_end) == 0) push_free_staging(thread->staging_index, thread->staging);
+    if (copy_out_staging(thread->staging, frame.used_end) == 0)
+        push_free_staging(thread->staging_index, thread->staging);
     thread->staging = NULL;
     thread->acquired_type = 0;
     thread->after_acquire = 0;
-    thread->in_shim = 0;
-    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
-    errno = saved_errno;
+    slow_path_leave(thread, &frame);
 }
 
 uint16_t snag_site_insert(uintptr_t return_address, size_t slot)
