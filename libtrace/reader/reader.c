@@ -257,23 +257,19 @@ static int check_version(uint32_t version, const char *path, char *error, size_t
     return 0;
 }
 
-static struct thread_build *thread_for(struct snag_trace *trace, struct trace_file *file, uint32_t file_index,
-                                       uint32_t local_index)
+/* A new thread of `file` (local indexes start at 1; a file's threads are
+ * contiguous in trace->threads). Its position there, or -1 (out of memory). */
+static long add_thread(struct snag_trace *trace, struct trace_file *file, uint32_t file_index, uint32_t local_index)
 {
-    /* Threads of one file are contiguous; local indexes start at 1. */
-    for (uint32_t index = 0; index < file->thread_count; index++) {
-        struct thread_build *thread = &trace->threads[file->first_thread + index];
-        if (thread->info.local_index == local_index) return thread;
-    }
-    if (GROW(trace->threads, trace->thread_capacity, trace->thread_count)) return NULL;
-    struct thread_build *thread = &trace->threads[trace->thread_count++];
+    if (GROW(trace->threads, trace->thread_capacity, trace->thread_count)) return -1;
+    struct thread_build *thread = &trace->threads[trace->thread_count];
     memset(thread, 0, sizeof *thread);
     thread->file = file_index;
     thread->info.local_index = local_index;
     thread->info.exit_how = -1;
     thread->info.name = "";
     file->thread_count++;
-    return thread;
+    return (long)trace->thread_count++;
 }
 
 static uint64_t resolve_site(const struct trace_file *file, uint16_t id, uint64_t spelled_out)
@@ -575,6 +571,7 @@ struct chunk_slot {
     uint64_t chunk, start, end;
     struct snag_chunk_header header;
     bool duplicate; /* another copy of its thread's chunk_seq comes earlier in the file */
+    uint32_t thread; /* its thread's position in trace->threads */
 };
 
 /* by thread, chunk_seq, then place in the file */
@@ -736,7 +733,7 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
             free(slots);
             return -1;
         }
-        slots[used++] = (struct chunk_slot){chunk, start, end, chunk_header, false};
+        slots[used++] = (struct chunk_slot){chunk, start, end, chunk_header, false, 0};
     }
     struct chunk_slot **by_seq = used ? malloc(used * sizeof *by_seq) : NULL;
     if (used && !by_seq) {
@@ -745,17 +742,31 @@ static int load_file(struct snag_trace *trace, uint32_t file_index, char *error,
         return -1;
     }
     for (size_t index = 0; index < used; index++) by_seq[index] = &slots[index];
+    /* Threads in the order of their local indexes, each made once (no
+     * search per chunk: a file may hold many thousands of threads). */
     sort(by_seq, used, sizeof *by_seq, compare_chunk_slots);
-    for (size_t index = 1; index < used; index++)
-        if (by_seq[index]->header.thread_index == by_seq[index - 1]->header.thread_index &&
-            by_seq[index]->header.chunk_seq == by_seq[index - 1]->header.chunk_seq)
-            by_seq[index]->duplicate = true;
+    long thread_position = -1;
+    for (size_t index = 0; index < used; index++) {
+        struct chunk_slot *slot = by_seq[index], *before = index ? by_seq[index - 1] : NULL;
+        if (!before || slot->header.thread_index != before->header.thread_index) {
+            thread_position = add_thread(trace, file, file_index, slot->header.thread_index);
+            if (thread_position < 0) {
+                free(by_seq);
+                free(slots);
+                set_error(error, error_size, "%s: out of memory", path);
+                return -1;
+            }
+        } else if (slot->header.chunk_seq == before->header.chunk_seq) {
+            slot->duplicate = true;
+        }
+        slot->thread = (uint32_t)thread_position;
+    }
     free(by_seq);
     for (size_t index = 0; index < used; index++) {
         const struct chunk_slot *slot = &slots[index];
         if (slot->duplicate) continue;
-        struct thread_build *thread = thread_for(trace, file, file_index, slot->header.thread_index);
-        if (!thread || GROW(thread->chunks, thread->chunk_capacity, thread->chunk_count)) {
+        struct thread_build *thread = &trace->threads[slot->thread];
+        if (GROW(thread->chunks, thread->chunk_capacity, thread->chunk_count)) {
             free(slots);
             set_error(error, error_size, "%s: out of memory", path);
             return -1;
@@ -922,22 +933,54 @@ static int compare_names_by_time(const void *left, const void *right)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* Names in the order they were given, so each thread ends with its latest. */
-static void apply_names(struct snag_trace *trace)
+/* A thread as names find it: by file, pthread_t, then start. */
+struct thread_handle {
+    uint32_t file, position;
+    uint64_t pthread_self, first_ticks;
+};
+
+static int compare_thread_handles(const void *left, const void *right)
+{
+    const struct thread_handle *a = left, *b = right;
+    if (a->file != b->file) return a->file < b->file ? -1 : 1;
+    if (a->pthread_self != b->pthread_self) return a->pthread_self < b->pthread_self ? -1 : 1;
+    return a->first_ticks < b->first_ticks ? -1 : a->first_ticks > b->first_ticks;
+}
+
+/* Names in the order they were given, so each thread ends with its latest.
+ * pthread_t values are reused: a name goes to the thread of its file and
+ * pthread_t that started last before the name was set (a binary search in
+ * the threads sorted by file, pthread_t and start). Returns 0 or -1 (out
+ * of memory: names stay unset). */
+static int apply_names(struct snag_trace *trace)
 {
     sort(trace->names, trace->name_count, sizeof *trace->names, compare_names_by_time);
-    for (size_t index = 0; index < trace->name_count; index++) {
-        struct pending_name *name = &trace->names[index];
-        struct trace_file *file = &trace->files[name->file];
-        /* pthread_t values are reused: the thread that started last before the name was set */
-        struct thread_build *best = NULL;
-        for (uint32_t local = 0; local < file->thread_count; local++) {
-            struct thread_build *thread = &trace->threads[file->first_thread + local];
-            if (thread->info.pthread_self != name->pthread_self || thread->first_ticks > name->ticks) continue;
-            if (!best || thread->first_ticks > best->first_ticks) best = thread;
-        }
-        if (best) best->info.name = name->name;
+    if (!trace->name_count || !trace->thread_count) return 0;
+    struct thread_handle *handles = malloc(trace->thread_count * sizeof *handles);
+    if (!handles) return -1;
+    for (size_t index = 0; index < trace->thread_count; index++) {
+        const struct thread_build *thread = &trace->threads[index];
+        handles[index] = (struct thread_handle){thread->file, (uint32_t)index, thread->info.pthread_self,
+                                                thread->first_ticks};
     }
+    sort(handles, trace->thread_count, sizeof *handles, compare_thread_handles);
+    for (size_t index = 0; index < trace->name_count; index++) {
+        const struct pending_name *name = &trace->names[index];
+        struct thread_handle wanted = {name->file, 0, name->pthread_self, name->ticks};
+        /* the first handle after (file, pthread_self, ticks): the one before it is the thread */
+        size_t low = 0, high = trace->thread_count;
+        while (low < high) {
+            size_t middle = low + (high - low) / 2;
+            if (compare_thread_handles(&handles[middle], &wanted) <= 0) low = middle + 1;
+            else high = middle;
+        }
+        if (!low) continue;
+        const struct thread_handle *best = &handles[low - 1];
+        if (best->file == name->file && best->pthread_self == name->pthread_self && best->first_ticks <= name->ticks)
+            trace->threads[best->position].info.name = name->name;
+    }
+    free(handles);
+    return 0;
 }
 
 /* A forked child is its parent's copy: same modules and argv until it execs. */
@@ -1210,7 +1253,7 @@ static void finish(struct snag_trace *trace)
         struct snag_module_info *module = &trace->modules[index];
         module->load_ns = trace_ns(trace, &trace->files[module->process], module->load_ns);
     }
-    apply_names(trace);
+    if (apply_names(trace) != 0) warn(trace, "out of memory: threads are left unnamed");
     inherit_from_parents(trace);
     snag_stack_table_seal(trace->stacks);
     finish_process_events(trace);
