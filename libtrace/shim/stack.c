@@ -227,7 +227,7 @@ void snag_record_stack_ref(uint32_t stack_id)
         thread->end = thread->pos;
         if (!snag_writer_refill(thread)) return;
     }
-    snag_emit((snag_now_ticks() << 8) | SNAG_REC_STACK_REF, stack_id);
+    snag_emit_now(SNAG_REC_STACK_REF, stack_id);
 }
 
 uint32_t snag_record_with_stack(uint8_t type, const volatile void *object, uintptr_t return_address)

@@ -460,13 +460,13 @@ uint16_t snag_site_insert(uintptr_t return_address, size_t slot)
         if (seen == return_address) return (uint16_t)(index + 1);
     }
     /* Table crowded here: spell the address out in the record before. */
-    snag_emit((snag_now_ticks() << 8) | SNAG_REC_SITE, return_address);
+    snag_emit_now(SNAG_REC_SITE, return_address);
     return SNAG_SITE_IN_RECORD;
 }
 
 uint64_t snag_object_spill(uint64_t address)
 {
-    snag_emit((snag_now_ticks() << 8) | SNAG_REC_OBJECT, address);
+    snag_emit_now(SNAG_REC_OBJECT, address);
     return 0;
 }
 

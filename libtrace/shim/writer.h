@@ -87,25 +87,26 @@ SNAG_HOT int snag_replace_word(uint64_t *word, uint64_t expected, uint64_t repla
 #endif
 }
 
-/* Room for a 16-byte record, reserved: where it goes, or NULL (not recorded). */
-SNAG_HOT uint64_t *snag_reserve_fixed(struct snag_thread_state *thread)
+/* `words` words reserved for a record, in a chunk with at least `room`
+ * bytes left where they start (a new chunk if need be): where they go, or
+ * NULL (not recorded). (Variable records are multiples of 8, so pos need
+ * not be 16-aligned; pos == end == NULL means no chunk yet.) */
+SNAG_HOT uint64_t *snag_reserve_room(struct snag_thread_state *thread, size_t room, unsigned words)
 {
     uint64_t *slot;
     do {
         slot = thread->pos;
-        /* Room for 16 bytes? (Variable records are multiples of 8, so pos need
-         * not be 16-aligned; pos == end == NULL means no chunk yet.) */
-        if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 16, 0)) {
+        if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < room, 0)) {
             slot = snag_writer_refill(thread);
             if (!slot) return NULL;
         }
-    } while (__builtin_expect(!snag_reserve(thread, slot, 2), 0));
+    } while (__builtin_expect(!snag_reserve(thread, slot, words), 0));
     return slot;
 }
 
 SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
 {
-    uint64_t *slot = snag_reserve_fixed(&snag_thread);
+    uint64_t *slot = snag_reserve_room(&snag_thread, 16, 2);
     if (!slot) return;
     slot[1] = word1;
     /* word0 last: a record torn by a crash reads as the end of the chunk. */
@@ -117,7 +118,7 @@ SNAG_HOT void snag_emit(uint64_t word0, uint64_t word1)
  * after it. */
 SNAG_HOT void snag_emit_now(uint8_t type, uint64_t word1)
 {
-    uint64_t *slot = snag_reserve_fixed(&snag_thread);
+    uint64_t *slot = snag_reserve_room(&snag_thread, 16, 2);
     if (!slot) return;
     slot[1] = word1;
     __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | type, __ATOMIC_RELEASE);
@@ -176,15 +177,8 @@ SNAG_HOT void snag_record_acquire(uint8_t type, const volatile void *object, uin
  * included, is left for a new one). Only try wrappers pay for the word. */
 SNAG_HOT void snag_record_try_acquire(uint8_t type, const volatile void *object, uintptr_t return_address)
 {
-    struct snag_thread_state *thread = &snag_thread;
-    uint64_t *slot;
-    do {
-        slot = thread->pos;
-        if (__builtin_expect((uintptr_t)thread->end - (uintptr_t)slot < 8 + 16 + 16, 0)) {
-            slot = snag_writer_refill(thread);
-            if (!slot) return;
-        }
-    } while (__builtin_expect(!snag_reserve(thread, slot, 1), 0));
+    uint64_t *slot = snag_reserve_room(&snag_thread, 8 + 16 + 16, 1);
+    if (!slot) return;
     __atomic_store_n(&slot[0], (snag_now_ticks() << 8) | SNAG_REC_BY_TRY, __ATOMIC_RELEASE);
     snag_record_acquire(type, object, return_address);
 }
